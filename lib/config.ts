@@ -1,0 +1,94 @@
+// The one place that reads the environment. Every other module asks this one, so a bad value fails
+// once, at start-up, with a message that names the variable — never deep inside a request.
+import { Resource } from "sst/resource";
+
+export interface CatalogConfig {
+  /** DynamoDB endpoint (embedded dynalite, DynamoDB Local, …); undefined means AWS itself. */
+  endpoint: string | undefined;
+  region: string;
+  table: string;
+  /** Where the table name came from: a deployed stage's SST link, BIKES_TABLE, or the local default. */
+  tableFrom: "sst-link" | "BIKES_TABLE" | "default";
+  /** Items per Scan page on /bikes and /api/bikes unless the request says otherwise. */
+  defaultPageSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Table name: BIKES_TABLE wins; then the SST link (`Resource.Bikes.name`) on a deployed stage; else "Bikes". */
+function tableName(env: Env): Pick<CatalogConfig, "table" | "tableFrom"> {
+  if (env.BIKES_TABLE !== undefined) return { table: env.BIKES_TABLE, tableFrom: "BIKES_TABLE" };
+  try {
+    // `in` goes through the SST proxy's `has` trap, which does not throw when nothing is linked.
+    if ("Bikes" in Resource) return { table: (Resource as unknown as { Bikes: { name: string } }).Bikes.name, tableFrom: "sst-link" };
+  } catch {
+    // Malformed SST_RESOURCE_* variables: fall through to the local default.
+  }
+  return { table: "Bikes", tableFrom: "default" };
+}
+
+export function readConfig(env: Env = process.env): CatalogConfig {
+  const endpoint = env.DYNAMODB_ENDPOINT?.trim() || undefined;
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new ConfigError(`DYNAMODB_ENDPOINT must be a URL such as http://127.0.0.1:8000, got "${endpoint}"`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new ConfigError(`DYNAMODB_ENDPOINT must use http or https, got "${url.protocol}"`);
+    }
+  }
+
+  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1";
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigError(`AWS_REGION must look like us-east-1, got "${region}"`);
+  }
+
+  const { table, tableFrom } = tableName(env);
+  // DynamoDB table names: 3–255 characters of [a-zA-Z0-9_.-].
+  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(table)) {
+    throw new ConfigError(`BIKES_TABLE must be 3–255 characters of a-z, A-Z, 0-9, "_", "-", ".", got "${table}"`);
+  }
+
+  // 200 items of ~450 bytes is ~90 KB of DynamoDB reads a page: well under Scan's 1 MB page limit,
+  // and small enough that the first rows leave the server early.
+  const defaultPageSize = wholeNumber(env, "BIKES_PAGE_SIZE", "200", 1, 1000);
+
+  return { endpoint, region, table, tableFrom, defaultPageSize };
+}
+
+let cached: CatalogConfig | undefined;
+
+/** The process's configuration, read and validated once. */
+export function config(): CatalogConfig {
+  cached ??= readConfig();
+  return cached;
+}
+
+export interface StartSettings {
+  /** Port for `npm start`; PORT overrides 3000. */
+  port: number;
+  /** Bikes loaded into an empty table at start-up; SEED_COUNT overrides 2000. */
+  seedCount: number;
+}
+
+export function readStartSettings(env: Env = process.env): StartSettings {
+  const port = wholeNumber(env, "PORT", "3000", 0, 65535);
+  const seedCount = wholeNumber(env, "SEED_COUNT", "2000", 0, 10_000_000);
+  return { port, seedCount };
+}
+
+function wholeNumber(env: Env, name: string, fallback: string, min: number, max: number): number {
+  const text = env[name]?.trim() || fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}

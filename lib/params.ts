@@ -1,0 +1,102 @@
+// Validation of the catalog's query parameters, shared by /bikes (HTML) and /api/bikes (NDJSON) and
+// by the proxy that answers 400 before anything streams. Pure, so it is unit-tested directly.
+import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages";
+import { BIKE_KEY_SCHEMA } from "./bike";
+
+export interface CatalogQuery {
+  pageSize: number;
+  segments: number;
+  /** Stop after this many items and hand back a cursor to go on from. */
+  limit: number | undefined;
+  /** Where the previous response stopped (a decoded LastEvaluatedKey). */
+  cursor: Key | undefined;
+  /** The cursor as given, to echo back. */
+  cursorToken: string | undefined;
+}
+
+export interface ParamError {
+  param: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; query: CatalogQuery } | { ok: false; errors: ParamError[] };
+
+export const LIMITS = {
+  pageSize: { min: 1, max: 1000 },
+  // 16 segments already saturate a Lambda's network; more only adds request overhead.
+  segments: { min: 1, max: 16 },
+  limit: { min: 1, max: 1_000_000 },
+} as const;
+
+type Params = URLSearchParams | Record<string, string | string[] | undefined>;
+
+function values(params: Params, name: string): string[] {
+  if (params instanceof URLSearchParams) return params.getAll(name);
+  const value = params[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function wholeNumber(params: Params, name: keyof typeof LIMITS, errors: ParamError[]): number | undefined {
+  const given = values(params, name);
+  if (given.length === 0) return undefined;
+  const { min, max } = LIMITS[name];
+  if (given.length > 1) {
+    errors.push({ param: name, message: `${name} was given ${given.length} times; give it once` });
+    return undefined;
+  }
+  const text = given[0] as string;
+  // Digits only: Number() would also accept "1e3", "0x10", " 5" and "".
+  if (!/^\d{1,9}$/.test(text)) {
+    errors.push({ param: name, message: `${name} must be a whole number from ${min} to ${max}, got "${truncate(text)}"` });
+    return undefined;
+  }
+  const value = Number(text);
+  if (value < min || value > max) {
+    errors.push({ param: name, message: `${name} must be from ${min} to ${max}, got ${value}` });
+    return undefined;
+  }
+  return value;
+}
+
+function truncate(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+export function parseCatalogQuery(params: Params, defaultPageSize: number): ParseResult {
+  const errors: ParamError[] = [];
+  const pageSize = wholeNumber(params, "pageSize", errors) ?? defaultPageSize;
+  const segments = wholeNumber(params, "segments", errors) ?? 1;
+  const limit = wholeNumber(params, "limit", errors);
+
+  let cursor: Key | undefined;
+  let cursorToken: string | undefined;
+  const cursors = values(params, "cursor");
+  if (cursors.length > 1) {
+    errors.push({ param: "cursor", message: `cursor was given ${cursors.length} times; give it once` });
+  } else if (cursors.length === 1) {
+    cursorToken = cursors[0] as string;
+    try {
+      cursor = decodeCursor(cursorToken, BIKE_KEY_SCHEMA);
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      errors.push({ param: "cursor", message: `cursor is not one this catalog handed out: ${error.message}` });
+    }
+  }
+
+  // A parallel scan has one position per segment, so a single cursor cannot say where to go on.
+  if (segments > 1 && (limit !== undefined || cursorToken !== undefined)) {
+    errors.push({ param: "segments", message: "limit and cursor need segments=1: a parallel scan has no single position to resume from" });
+  }
+
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, query: { pageSize, segments, limit, cursor, cursorToken } };
+}
+
+export type ResponseMode = "streamed" | "buffered";
+
+export function parseMode(params: Params): { ok: true; mode: ResponseMode } | { ok: false; errors: ParamError[] } {
+  const given = values(params, "mode");
+  if (given.length === 0) return { ok: true, mode: "streamed" };
+  const mode = given[0];
+  if (given.length === 1 && (mode === "streamed" || mode === "buffered")) return { ok: true, mode };
+  return { ok: false, errors: [{ param: "mode", message: `mode must be "streamed" or "buffered", got "${truncate(given.join(","))}"` }] };
+}

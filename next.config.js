@@ -1,0 +1,14 @@
+// @ts-check
+
+/** @type {import("next").NextConfig} */
+const nextConfig = {
+  // The workspace packages export TypeScript source.
+  transpilePackages: ["@firstbyte/dynamo-pages"],
+  poweredByHeader: false,
+  // The catalog is fully dynamic; Next's own compression stays on for `next start`, while on Lambda
+  // the OpenNext wrapper decides (see open-next.config.ts).
+  compress: true,
+  reactStrictMode: true,
+};
+
+module.exports = nextConfig;

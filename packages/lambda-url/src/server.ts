@@ -1,0 +1,223 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { AssetDirectory } from "./assets.ts";
+import { ExecutionEnvironment } from "./environment.ts";
+import { buildEvent } from "./event.ts";
+import { PAYLOAD_LIMIT_BYTES, resolveOptions, type FunctionUrlOptions, type ResolvedOptions } from "./options.ts";
+import { BufferedResponder, sendJsonError, StreamingRelay, type ResponseOutcome } from "./relay.ts";
+
+export interface FunctionUrlStats {
+  /** Execution environments alive now (starting, idle or busy). */
+  environments: number;
+  busy: number;
+  /** Invocations started. */
+  invocations: number;
+  /** Invocations that started a new environment. */
+  cold: number;
+  warm: number;
+  /** Requests refused with 429 at the concurrency limit. */
+  throttled: number;
+  /** Invocations that failed: function error, crash, timeout, oversized response. */
+  errors: number;
+  timeouts: number;
+  /** Requests answered from the assets directory. */
+  assets: number;
+}
+
+/**
+ * A local Lambda Function URL: a payload 2.0 front on node:http, and a pool of execution
+ * environments each running AWS's runtime interface client (aws-lambda-ric) in a child process.
+ */
+export class FunctionUrlServer {
+  private readonly environments = new Set<ExecutionEnvironment>();
+  /** Idle environments, most recently used last: the warmest one is reused first. */
+  private idle: ExecutionEnvironment[] = [];
+  /** Environments being created, counted against the concurrency limit. */
+  private starting = 0;
+  private nextEnvironmentNumber = 1;
+  private readonly counters = { invocations: 0, cold: 0, warm: 0, throttled: 0, errors: 0, timeouts: 0, assets: 0 };
+  private readonly assets: AssetDirectory | null;
+  private closing = false;
+  /** Stands in for the `<url-id>` of `https://<url-id>.lambda-url.<region>.on.aws`. */
+  private readonly urlId = randomBytes(16).toString("hex");
+  readonly url: string;
+
+  private constructor(private readonly options: ResolvedOptions, private readonly server: http.Server) {
+    this.assets = options.assetsDir ? new AssetDirectory(options.assetsDir) : null;
+    const address = server.address() as AddressInfo;
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    this.url = `http://${host}:${address.port}`;
+  }
+
+  static async start(options: FunctionUrlOptions): Promise<FunctionUrlServer> {
+    const resolved = resolveOptions(options);
+    const server = http.createServer();
+    // Long streamed responses are the point: Lambda allows 15 minutes.
+    server.requestTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const instance = new FunctionUrlServer(resolved, server);
+    server.on("request", (req, res) => {
+      instance.handle(req, res).catch((error: unknown) => {
+        resolved.log(`lambda-url: internal error: ${error instanceof Error ? error.message : String(error)}`);
+        if (!res.headersSent) sendJsonError(res, 500, { Message: "Internal Server Error" }, "-");
+        else res.destroy();
+      });
+    });
+    return instance;
+  }
+
+  stats(): FunctionUrlStats {
+    let busy = 0;
+    for (const env of this.environments) if (env.hasInvocation) busy += 1;
+    return { environments: this.environments.size + this.starting, busy, ...this.counters };
+  }
+
+  /** Process ids of the function's execution environments, e.g. to sample their memory. */
+  pids(): number[] {
+    const pids: number[] = [];
+    for (const env of this.environments) if (env.pid !== undefined && env.state !== "dead") pids.push(env.pid);
+    return pids;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await Promise.all([...this.environments].map((env) => env.stop()));
+    await closed;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const method = req.method ?? "GET";
+    const target = req.url ?? "/";
+    const pathOnly = target.split("?")[0] ?? "/";
+    if (this.closing) {
+      req.resume();
+      sendJsonError(res, 503, { Message: "Service Unavailable" }, "-");
+      return;
+    }
+
+    if (this.assets) {
+      const served = await this.assets.serve(req, res);
+      if (served) {
+        this.counters.assets += 1;
+        this.options.log(`static ${method} ${pathOnly} ${served.status} ${served.bytes}B ${Math.round(performance.now() - started)}ms`);
+        return;
+      }
+    }
+
+    const requestId = randomUUID();
+    const body = await readRequestBody(req, PAYLOAD_LIMIT_BYTES);
+    if (body === null) {
+      // Invocation payloads are limited to 6 MB (lambda-streaming.md §2).
+      sendJsonError(res, 413, { Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" }, requestId, {
+        "x-amzn-errortype": "RequestTooLargeException",
+      });
+      this.options.log(`${requestId} ${method} ${pathOnly} 413 request too large`);
+      return;
+    }
+
+    const acquired = await this.acquireEnvironment();
+    if (!acquired) {
+      // Beyond the reserved concurrency Lambda throttles (lambda-streaming.md §2).
+      this.counters.throttled += 1;
+      sendJsonError(res, 429, { Message: "Rate Exceeded.", Type: "User" }, requestId, { "x-amzn-errortype": "TooManyRequestsException" });
+      this.options.log(`${requestId} ${method} ${pathOnly} 429 throttled (concurrency ${this.options.concurrency})`);
+      return;
+    }
+    const { env, cold } = acquired;
+    this.counters.invocations += 1;
+    this.counters[cold ? "cold" : "warm"] += 1;
+
+    const remote = req.socket.remoteAddress ?? "127.0.0.1";
+    const event = buildEvent(req, body, {
+      requestId,
+      sourceIp: remote.startsWith("::ffff:") ? remote.slice(7) : remote,
+      urlId: this.urlId,
+      now: new Date(),
+    });
+    const relayOptions = { requestId, bandwidth: this.options.bandwidth, stripContentEncoding: this.options.stripContentEncoding };
+    const sink =
+      this.options.invokeMode === "BUFFERED"
+        ? new BufferedResponder(res, relayOptions, PAYLOAD_LIMIT_BYTES)
+        : new StreamingRelay(res, relayOptions);
+    try {
+      env.invoke(event, sink, requestId);
+    } catch (error) {
+      sink.fail({ kind: "crash", detail: (error as Error).message });
+    }
+    const outcome = await sink.done;
+    this.record(outcome);
+    this.options.log(formatLogLine(requestId, method, pathOnly, outcome, performance.now() - started, cold));
+  }
+
+  private record(outcome: ResponseOutcome): void {
+    if (outcome.result === "ok") return;
+    this.counters.errors += 1;
+    if (outcome.result === "timeout") this.counters.timeouts += 1;
+  }
+
+  private async acquireEnvironment(): Promise<{ env: ExecutionEnvironment; cold: boolean } | null> {
+    while (this.idle.length > 0) {
+      const env = this.idle.pop();
+      if (env && env.state !== "dead" && !env.hasInvocation) return { env, cold: false };
+    }
+    if (this.environments.size + this.starting >= this.options.concurrency) return null;
+    // Cold start: every environment is busy, so a new one is created for this request.
+    this.starting += 1;
+    try {
+      const env = await ExecutionEnvironment.start(`env-${this.nextEnvironmentNumber++}`, this.options, (changed) =>
+        this.onAvailabilityChange(changed),
+      );
+      this.environments.add(env);
+      return { env, cold: true };
+    } finally {
+      this.starting -= 1;
+    }
+  }
+
+  private onAvailabilityChange(env: ExecutionEnvironment): void {
+    this.idle = this.idle.filter((candidate) => candidate !== env);
+    if (env.state === "dead") {
+      // A crashed or timed-out environment is dropped; the next request gets a new one.
+      this.environments.delete(env);
+      return;
+    }
+    if (!env.hasInvocation && this.environments.has(env)) this.idle.push(env);
+  }
+}
+
+function formatLogLine(requestId: string, method: string, path: string, outcome: ResponseOutcome, ms: number, cold: boolean): string {
+  const note = outcome.result === "ok" ? "" : ` ${outcome.truncated ? "truncated" : "failed"}: ${outcome.detail ?? outcome.result}`;
+  return `${requestId} ${method} ${path} ${outcome.status} ${outcome.bytes}B ${Math.round(ms)}ms ${cold ? "cold" : "warm"}${note}`;
+}
+
+async function readRequestBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (declared > limit) {
+    req.resume();
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // Read to the end even past the limit: leaving the loop early would destroy the socket before
+  // the 413 can be sent.
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size <= limit) chunks.push(chunk);
+  }
+  return size > limit ? null : Buffer.concat(chunks);
+}
+
+/** Starts a local Function URL; same as `FunctionUrlServer.start`. */
+export function startFunctionUrl(options: FunctionUrlOptions): Promise<FunctionUrlServer> {
+  return FunctionUrlServer.start(options);
+}

@@ -1,0 +1,137 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/*
+ * Firstbyte on AWS: one DynamoDB table, one Next.js server in Lambda, CloudFront in front.
+ *
+ * Why Lambda response streaming: a catalog page renders its shell at once and then one
+ * Suspense boundary per DynamoDB Scan page. With a buffered Lambda the viewer sees nothing
+ * until the last page is rendered; streamed, the shell leaves in tens of milliseconds and
+ * each page follows as it is read. There is no `streaming` option here: the app's
+ * open-next.config.ts selects the "aws-lambda-streaming" wrapper, OpenNext then writes
+ * `"streaming": true` into .open-next/open-next.output.json, and sst.aws.Nextjs reads that
+ * and creates the Function URL with InvokeMode RESPONSE_STREAM.
+ *
+ * Why a Function URL behind CloudFront and no API Gateway: API Gateway REST APIs buffer the
+ * whole integration response (10 MB, 29 s by default), and HTTP APIs do not stream either,
+ * so Suspense boundaries would arrive all at once. A Function URL relays each chunk as it is
+ * written; CloudFront passes chunks through and adds TLS at the edge, the static assets from
+ * S3 and the viewer-request function below. See docs/decisions/002-cloudfront-in-front-of-streaming.md.
+ *
+ * Try it after `npx sst deploy --stage <name>`: the rows arrive in bursts, not in one piece.
+ *   curl --no-buffer -N https://<cloudfront-domain>/bikes
+ * Offline, `npm run check:infra` type-checks this file against the installed SST platform.
+ */
+
+// Lambda's own limit is 900 s, but SST copies this value into the CloudFront origin read
+// timeout (platform/src/components/aws/ssr-site.ts, `origin.timeouts.readTimeout`), and
+// CloudFront accepts at most 60 s there without a quota increase (up to 180 s with one).
+// The read timeout applies to the first byte and to every gap between chunks, not to the
+// whole response; our pages keep bytes flowing (a Scan page every few hundred ms) and end in
+// a few seconds, so 60 s is headroom, not a target.
+const SERVER_TIMEOUT = "60 seconds";
+
+// Only the actions the pages use. The table has no secondary index yet; a new index needs
+// `${arn}/index/*` added here, on purpose.
+const BIKES_READ_ACTIONS = [
+  "dynamodb:Scan",
+  "dynamodb:Query",
+  "dynamodb:GetItem",
+  "dynamodb:DescribeTable",
+];
+
+// CloudFront compresses only responses with a Content-Length (1,000 to 10,000,000 bytes), so
+// a chunked stream leaves the edge uncompressed whatever we do. Compressing in the function
+// does not help: Function URLs strip a Content-Encoding set by the function, and behind
+// CloudFront that has produced intermittent 502s. Removing accept-encoding here makes the
+// OpenNext streaming wrapper choose identity (it compresses only when the header asks for
+// br/gzip/deflate). Hashed build assets are the exception: they come from S3 with a
+// Content-Length, so the viewer's header is kept and CloudFront may still compress them.
+// This code is injected at the top of SST's viewer-request CloudFront Function, before its
+// routing, so it also covers requests that bypass nothing: every viewer request passes here.
+const STRIP_ACCEPT_ENCODING = `
+  if (!event.request.uri.startsWith("/_next/static/")) {
+    delete event.request.headers["accept-encoding"];
+  }
+`;
+
+export default $config({
+  app(input) {
+    return {
+      name: "firstbyte",
+      home: "aws",
+      // Production keeps its table (and everything else) when the stage is removed, and
+      // `sst remove` refuses to run on it at all.
+      removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
+    };
+  },
+  async run() {
+    // `link` is how the app finds the table (`Resource.Bikes.name` from "sst"), but a linked
+    // Dynamo brings `dynamodb:*` on the table and everything under it
+    // (platform/src/components/aws/dynamo.ts, getSSTLink). Adding `permissions` cannot take
+    // that away, IAM policies only add up. Linkable.wrap replaces the link definition of every
+    // sst.aws.Dynamo in this app: the same `name` property (so Resource.Bikes.name still
+    // resolves), with a read-only policy. `sst shell` (the seed command) uses the caller's own
+    // credentials, not this policy, so seeding can still write.
+    sst.Linkable.wrap(sst.aws.Dynamo, (dynamo) => ({
+      properties: { name: dynamo.name },
+      include: [
+        sst.aws.permission({
+          actions: BIKES_READ_ACTIONS,
+          resources: [dynamo.arn],
+        }),
+      ],
+    }));
+
+    const table = new sst.aws.Dynamo("Bikes", {
+      fields: { id: "string" },
+      primaryIndex: { hashKey: "id" },
+      deletionProtection: $app.stage === "production",
+      transform: {
+        table: {
+          // SST already turns PITR on; stated here so a change of default upstream cannot
+          // silently drop it.
+          pointInTimeRecovery: { enabled: true },
+          // `enabled: true` moves encryption at rest from the AWS-owned key to the
+          // AWS-managed KMS key (aws/dynamodb), which CloudTrail can audit.
+          serverSideEncryption: { enabled: true },
+        },
+      },
+    });
+
+    const site = new sst.aws.Nextjs("Site", {
+      // Same version as the app's devDependency: SST defaults to OpenNext 3.9.14, whose
+      // output and streaming wrapper differ from what the app is built and tested with.
+      openNextVersion: "4.1.12",
+      link: [table],
+      server: {
+        runtime: "nodejs22.x",
+        // Lambda allots CPU in proportion to memory; 2048 MB gives React's renderer more than
+        // one vCPU's worth of time slices while it interleaves Suspense boundaries.
+        memory: "2048 MB",
+        timeout: SERVER_TIMEOUT,
+      },
+      // "oac": the Function URL takes only SigV4-signed requests from this distribution, so
+      // nobody can skip CloudFront (and the accept-encoding rule above) by calling the URL,
+      // or run up invocations that keep being billed after the client goes away. OAC cannot
+      // sign a request body the viewer did not hash, so POST/PUT would need an
+      // x-amz-content-sha256 header from the client; the app serves GET pages and GET /api
+      // routes only. Adding Server Actions or forms means "oac-with-edge-signing".
+      protection: "oac",
+      edge: {
+        viewerRequest: { injection: STRIP_ACCEPT_ENCODING },
+      },
+      // Caching: SST's default policy is kept on purpose. Its TTLs default to 0 and follow
+      // the origin's Cache-Control, so dynamic pages (Next sends `private, no-cache, no-store`)
+      // are never cached, while hashed assets served through the same single cache behaviour
+      // stay cached at the edge. The managed CachingDisabled policy would lose the latter.
+      // The origin request policy is SST's default too: the managed AllViewerExceptHostHeader,
+      // since a Function URL rejects a Host header that is not its own.
+    });
+
+    return {
+      url: site.url,
+      table: table.name,
+    };
+  },
+});
