@@ -100,7 +100,8 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   if (consistentRead !== undefined && typeof consistentRead !== "boolean") {
     throw new ScanOptionsError("consistentRead must be true or false.");
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+  // Duck-typed: a signal from another realm or a fetch polyfill is not `instanceof AbortSignal`.
+  if (signal !== undefined && (typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
     throw new ScanOptionsError("signal must be an AbortSignal.");
   }
   return { table, pageSize, startKey: checkedStartKey, segments, maxItems, signal, consistentRead };
@@ -160,7 +161,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
 
   try {
     for (;;) {
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       // Segments whose last page has been yielded get their next request now, never earlier:
       // a consumer that stops reading stops the requests too.
       while (pending.size < MAX_REQUESTS_IN_FLIGHT) {
@@ -174,7 +175,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
           wakeConsumer = resolve;
         });
       }
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
       const next = settled.shift();
       if (next === undefined) continue;
       pending.delete(next.segment);
@@ -195,6 +196,10 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
       await Promise.allSettled(inFlight);
     }
   }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw signal.reason ?? new DOMException("This operation was aborted", "AbortError");
 }
 
 function toKey(lastEvaluatedKey: Record<string, unknown> | undefined): Key | undefined {

