@@ -11,11 +11,12 @@
  * `"streaming": true` into .open-next/open-next.output.json, and sst.aws.Nextjs reads that
  * and creates the Function URL with InvokeMode RESPONSE_STREAM.
  *
- * Why a Function URL behind CloudFront and no API Gateway: API Gateway REST APIs buffer the
- * whole integration response (10 MB, 29 s by default), and HTTP APIs do not stream either,
- * so Suspense boundaries would arrive all at once. A Function URL relays each chunk as it is
- * written; CloudFront passes chunks through and adds TLS at the edge, the static assets from
- * S3 and the viewer-request function below. See docs/decisions/002-cloudfront-in-front-of-streaming.md.
+ * Why a Function URL behind CloudFront and no API Gateway: a REST API integration buffers the
+ * whole response by default (at most 10 MB and 29 s), HTTP APIs cannot stream at all, and
+ * REST's opt-in STREAM transfer mode (2025) is billed on top, throttled after 10 MB and would
+ * be one more hop in front of CloudFront. A Function URL relays each chunk as it is written;
+ * CloudFront passes chunks through, serves the static assets from S3 and runs the
+ * viewer-request function below. See docs/decisions/002-cloudfront-in-front-of-streaming.md.
  *
  * Try it after `npx sst deploy --stage <name>`: the rows arrive in bursts, not in one piece.
  *   curl --no-buffer -N https://<cloudfront-domain>/bikes
@@ -46,8 +47,8 @@ const BIKES_READ_ACTIONS = [
 // OpenNext streaming wrapper choose identity (it compresses only when the header asks for
 // br/gzip/deflate). Hashed build assets are the exception: they come from S3 with a
 // Content-Length, so the viewer's header is kept and CloudFront may still compress them.
-// This code is injected at the top of SST's viewer-request CloudFront Function, before its
-// routing, so it also covers requests that bypass nothing: every viewer request passes here.
+// SST injects this at the top of its viewer-request CloudFront Function, before it picks the
+// origin, so it runs for every request.
 const STRIP_ACCEPT_ENCODING = `
   if (!event.request.uri.startsWith("/_next/static/")) {
     delete event.request.headers["accept-encoding"];
@@ -106,8 +107,8 @@ export default $config({
       link: [table],
       server: {
         runtime: "nodejs22.x",
-        // Lambda allots CPU in proportion to memory; 2048 MB gives React's renderer more than
-        // one vCPU's worth of time slices while it interleaves Suspense boundaries.
+        // Lambda allots CPU in proportion to memory (one full vCPU at 1,769 MB): 2048 MB gives
+        // the render thread a whole core plus some for GC; the default 1024 MB gives ~0.6.
         memory: "2048 MB",
         timeout: SERVER_TIMEOUT,
       },

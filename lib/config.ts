@@ -22,12 +22,20 @@ type Env = Record<string, string | undefined>;
 /** Table name: BIKES_TABLE wins; then the SST link (`Resource.Bikes.name`) on a deployed stage; else "Bikes". */
 function tableName(env: Env): Pick<CatalogConfig, "table" | "tableFrom"> {
   if (env.BIKES_TABLE !== undefined) return { table: env.BIKES_TABLE, tableFrom: "BIKES_TABLE" };
-  try {
-    // `in` goes through the SST proxy's `has` trap, which does not throw when nothing is linked.
-    if ("Bikes" in Resource) return { table: (Resource as unknown as { Bikes: { name: string } }).Bikes.name, tableFrom: "sst-link" };
-  } catch {
-    // Malformed SST_RESOURCE_* variables: fall through to the local default.
+  // `sst shell` and some SST runtimes pass links as SST_RESOURCE_<Name> JSON variables.
+  const linked = env.SST_RESOURCE_Bikes;
+  if (linked) {
+    try {
+      const { name } = JSON.parse(linked) as { name?: unknown };
+      if (typeof name === "string") return { table: name, tableFrom: "sst-link" };
+    } catch {
+      // Reported below as a bad table name.
+    }
+    throw new ConfigError(`SST_RESOURCE_Bikes must be JSON with a "name", got ${JSON.stringify(linked.slice(0, 80))}`);
   }
+  // A deployed Lambda may carry its links encrypted (SST_KEY_FILE); sst's Resource reads them.
+  // `in` goes through the Resource proxy's `has` trap, which does not throw when nothing is linked.
+  if ("Bikes" in Resource) return { table: (Resource as unknown as { Bikes: { name: string } }).Bikes.name, tableFrom: "sst-link" };
   return { table: "Bikes", tableFrom: "default" };
 }
 

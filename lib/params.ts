@@ -79,7 +79,7 @@ export function parseCatalogQuery(params: Params, defaultPageSize: number): Pars
       cursor = decodeCursor(cursorToken, BIKE_KEY_SCHEMA);
     } catch (error) {
       if (!(error instanceof InvalidCursorError)) throw error;
-      errors.push({ param: "cursor", message: `cursor is not one this catalog handed out: ${error.message}` });
+      errors.push({ param: "cursor", message: `${error.message} Use the cursor from a "next" link or NDJSON line as it was given.` });
     }
   }
 

@@ -64,12 +64,12 @@ else
     SST_BUN_PATH="$bun_bin" \
     SST_TELEMETRY_DISABLED=1 \
     DO_NOT_TRACK=1 \
-    "$sst_cli" install < /dev/null > "$install_log" 2>&1; then
-    cat "$install_log" >&2
-    fail "sst install failed (output above); it needs the npm registry to be reachable"
+    "$sst_cli" install --print-logs < /dev/null > "$install_log" 2>&1; then
+    tail -n 20 "$install_log" >&2
+    fail "sst install failed (log tail above); it needs the npm registry to be reachable"
   fi
   [[ -f "$platform/config.d.ts" && -d "$platform/node_modules/@pulumi/aws" && -d "$platform/node_modules/@types/node" ]] \
-    || { cat "$install_log" >&2; fail "sst install finished but $platform is incomplete"; }
+    || { tail -n 20 "$install_log" >&2; fail "sst install finished but $platform is incomplete"; }
   printf '%s\n' "$sst_version" > "$stamp"
   say "platform installed in $((SECONDS - started)) s"
 fi

@@ -81,6 +81,10 @@ export function parseArguments(argv: string[]): FunctionUrlOptions {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
   let server: FunctionUrlServer;
   try {
     server = await FunctionUrlServer.start(parseArguments(argv));

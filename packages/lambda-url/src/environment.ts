@@ -243,7 +243,14 @@ export class ExecutionEnvironment {
       const requestId = decodeURIComponent(match[1] ?? "");
       const task = match[2] === "response" ? this.handleResponse(requestId, req, res) : this.handleError(requestId, req, res);
       task.catch((error: unknown) => {
-        // The child died mid-body; its exit handler settles the invocation.
+        // The response body broke off: usually the runtime is dying and its exit follows. The
+        // environment is not trusted with another invocation either way (the function's own
+        // errors arrive as trailers or /error, never like this).
+        const current = this.current;
+        if (current && current.requestId === requestId) {
+          this.settle(current, (sink) => sink.fail({ kind: "crash", detail: `runtime connection lost: ${String(error)}` }));
+          this.kill();
+        }
         if (!res.headersSent && !res.destroyed) runtimeError(res, 500, "ServiceException", String(error));
       });
       return;
@@ -429,7 +436,12 @@ export class ExecutionEnvironment {
 
   /** Ends the environment at once, as Lambda does after a timeout. */
   kill(): void {
-    if (this.state !== "dead") this.state = "dead";
+    if (this.state !== "dead") {
+      this.state = "dead";
+      // Leave the pool now, not when the process has gone: the next request must not wait for
+      // (or be throttled by) an environment that is being torn down.
+      this.onAvailabilityChange(this);
+    }
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill("SIGKILL");
     } else if (this.child === null) {

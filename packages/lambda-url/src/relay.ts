@@ -156,7 +156,7 @@ export class StreamingRelay extends ResponseSink {
       if (!split) return;
       this.splitter = null;
       this.writeHead(split.prelude.statusCode, headersFrom(split.prelude, this.options.requestId, this.options.stripContentEncoding));
-      if (split.rest.length === 0) return;
+      if (this.finished || split.rest.length === 0) return;
       return this.writeBody(split.rest);
     }
     if (!this.res.headersSent) this.writeRawHead();
@@ -198,7 +198,13 @@ export class StreamingRelay extends ResponseSink {
 
   private writeHead(status: number, headers: OutgoingHttpHeaders): void {
     if (this.clientGone || this.res.headersSent) return;
-    this.res.writeHead(status, headers);
+    try {
+      this.res.writeHead(status, headers);
+    } catch (error) {
+      // A header name or value Node refuses (e.g. a newline in it): the response cannot be sent.
+      this.finishWithFailure("bad-prelude", `invalid response headers: ${(error as Error).message}`);
+      return;
+    }
     // Send status and headers now: a page's shell must not wait for its first body chunk.
     this.res.flushHeaders();
   }
@@ -338,7 +344,12 @@ export class BufferedResponder extends ResponseSink {
       const headers: OutgoingHttpHeaders = { ...mapped.headers, "content-length": mapped.body.length };
       if (this.options.stripContentEncoding) delete headers["content-encoding"];
       headers["x-amzn-requestid"] = this.options.requestId;
-      this.res.writeHead(mapped.status, headers);
+      try {
+        this.res.writeHead(mapped.status, headers);
+      } catch (error) {
+        this.finishWithFailure("bad-prelude", `invalid response headers: ${(error as Error).message}`);
+        return;
+      }
       this.res.end(mapped.body);
     }
     this.bytes = mapped.body.length;

@@ -177,6 +177,10 @@ export class FunctionUrlServer {
       const env = await ExecutionEnvironment.start(`env-${this.nextEnvironmentNumber++}`, this.options, (changed) =>
         this.onAvailabilityChange(changed),
       );
+      if (this.closing) {
+        await env.stop();
+        return null;
+      }
       this.environments.add(env);
       return { env, cold: true };
     } finally {

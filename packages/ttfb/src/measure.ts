@@ -18,6 +18,8 @@ export interface MeasureOptions {
   signal?: AbortSignal;
   /** Keep the (content-decoded) body as `body`. Default false: only sizes and the marker scan. */
   keepBody?: boolean;
+  /** Called once per body chunk, after every byte of its socket read has been counted. */
+  onChunk?: (chunk: ChunkArrival, index: number) => void;
 }
 
 /** One body chunk as one socket read delivered it. */
@@ -220,7 +222,13 @@ function run(
         const atMs = readAtMs;
         const last = chunks[chunks.length - 1];
         if (last && lastChunkSeq === readSeq) last.bytes += piece.length;
-        else chunks.push({ atMs, bytes: piece.length });
+        else {
+          const chunk: ChunkArrival = { atMs, bytes: piece.length };
+          const index = chunks.push(chunk) - 1;
+          // The parser emits every body piece of one read synchronously, so by the time
+          // microtasks run the chunk is complete.
+          if (options.onChunk) queueMicrotask(() => options.onChunk?.(chunk, index));
+        }
         lastChunkSeq = readSeq;
         bytes += piece.length;
         if (decoder) decoder.write(piece, atMs);

@@ -1,0 +1,15 @@
+// Starts the local stack (in-memory DynamoDB with 2,000 bikes, a fresh build, the server) unless
+// BASE_URL names a running one, and hands its URL to the workers through the environment.
+import type { FullConfig } from "@playwright/test";
+import { startStack } from "../scripts/stack";
+
+export default async function globalSetup(_config: FullConfig): Promise<(() => Promise<void>) | void> {
+  if (process.env.BASE_URL) {
+    console.log(`e2e: testing ${process.env.BASE_URL}`);
+    return;
+  }
+  const stack = await startStack({ port: 0, persist: false, seedCount: Number(process.env.EXPECTED_BIKES ?? 2000), log: (line) => console.log(`e2e stack: ${line}`) });
+  process.env.BASE_URL = stack.url;
+  console.log(`e2e: local stack at ${stack.url}`);
+  return () => stack.close();
+}

@@ -1,0 +1,54 @@
+// Order and shape of the streamed response on the wire — never milliseconds (timings are the
+// benchmark's job: npm run measure / npm run bench).
+import { measure, summarize } from "@firstbyte/ttfb";
+import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+
+const MARKERS = {
+  shell: 'id="catalog"',
+  firstRow: 'data-bike-id="',
+  summary: 'id="catalog-summary"',
+};
+
+test.describe("streaming on the wire", () => {
+  test("the shell is in the first chunk of /bikes and the first row arrives in a later one", async () => {
+    const m = await measure(`${targetUrl()}/bikes`, { markers: MARKERS });
+    expect(m.status).toBe(200);
+    const first = m.chunks[0];
+    expect(first, "the body has at least one chunk").toBeDefined();
+    expect(m.markers.shell, "the shell was sent").toBeDefined();
+    expect(m.markers.firstRow, "rows were sent").toBeDefined();
+    // Marker times are the arrival times of the socket reads that carried them.
+    expect(m.markers.shell).toBeLessThanOrEqual(first!.atMs);
+    expect(m.markers.firstRow!).toBeGreaterThan(first!.atMs);
+    expect(m.markers.summary!).toBeGreaterThanOrEqual(m.markers.firstRow!);
+    // One read per Scan page at least: 2,000 bikes in pages of 200 cannot come in one piece.
+    expect(m.chunks.length).toBeGreaterThan(2);
+  });
+
+  test("the buffered page sends nothing until the rows are ready", async () => {
+    const m = await measure(`${targetUrl()}/bikes/buffered`, { markers: MARKERS });
+    expect(m.status).toBe(200);
+    expect(m.markers.shell).toBeDefined();
+    // Rows and shell travel together once the whole scan is in: no read carries the shell alone.
+    expect(m.markers.firstRow).toBe(m.markers.shell);
+  });
+
+  test("/bikes answers its first byte before /bikes/buffered does", async () => {
+    const streamed: number[] = [];
+    const buffered: number[] = [];
+    // Alternate the two so that whatever else the machine is doing hits both alike.
+    for (let run = 0; run < 3; run++) {
+      streamed.push((await measure(`${targetUrl()}/bikes`)).ttfbMs);
+      buffered.push((await measure(`${targetUrl()}/bikes/buffered`)).ttfbMs);
+    }
+    expect(summarize(streamed).median).toBeLessThan(summarize(buffered).median);
+  });
+
+  test("/api/bikes sends the first NDJSON line before the scan ends", async () => {
+    const m = await measure(`${targetUrl()}/api/bikes?pageSize=100`, { markers: { firstLine: '{"page":0,', lastLine: `"page":${Math.ceil(EXPECTED_BIKES / 100) - 1},` } });
+    expect(m.status).toBe(200);
+    expect(m.markers.firstLine).toBeDefined();
+    expect(m.markers.lastLine).toBeDefined();
+    expect(m.markers.firstLine!).toBeLessThan(m.markers.lastLine!);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { encodeCursor } from "@firstbyte/dynamo-pages";
+import { parseCatalogQuery, parseMode } from "./params";
+
+const parse = (query: string) => parseCatalogQuery(new URLSearchParams(query), 200);
+const params = (query: string) => {
+  const result = parse(query);
+  return result.ok ? [] : result.errors.map((error) => error.param);
+};
+
+describe("parseCatalogQuery", () => {
+  it("uses the defaults when nothing is given", () => {
+    assert.deepEqual(parse(""), { ok: true, query: { pageSize: 200, segments: 1, limit: undefined, cursor: undefined, cursorToken: undefined } });
+  });
+
+  it("accepts the bounds", () => {
+    const result = parse("pageSize=1000&segments=16");
+    assert.ok(result.ok);
+    assert.equal(result.query.pageSize, 1000);
+    assert.equal(result.query.segments, 16);
+    assert.ok(parse("pageSize=1&limit=1").ok);
+  });
+
+  it("rejects out-of-range and non-integer values, naming the parameter", () => {
+    for (const bad of ["0", "1001", "-1", "1.5", "1e3", "0x10", " 5", "", "abc", "99999999999"]) {
+      assert.deepEqual(params(`pageSize=${encodeURIComponent(bad)}`), ["pageSize"], `pageSize=${bad}`);
+    }
+    assert.deepEqual(params("segments=17"), ["segments"]);
+    assert.deepEqual(params("segments=0"), ["segments"]);
+    assert.deepEqual(params("limit=0"), ["limit"]);
+    assert.deepEqual(params("limit=1000001"), ["limit"]);
+  });
+
+  it("reports every bad parameter at once", () => {
+    assert.deepEqual(params("pageSize=0&segments=x&limit=y"), ["pageSize", "segments", "limit"]);
+  });
+
+  it("rejects a parameter given twice", () => {
+    assert.deepEqual(params("pageSize=10&pageSize=20"), ["pageSize"]);
+  });
+
+  it("decodes a cursor this catalog handed out", () => {
+    const token = encodeCursor({ id: "bike-1-0000042" });
+    const result = parse(`cursor=${token}&limit=10`);
+    assert.ok(result.ok);
+    assert.deepEqual(result.query.cursor, { id: "bike-1-0000042" });
+    assert.equal(result.query.cursorToken, token);
+  });
+
+  it("rejects a cursor for another key schema or garbage", () => {
+    assert.deepEqual(params(`cursor=${encodeCursor({ pk: "x" })}`), ["cursor"]);
+    assert.deepEqual(params(`cursor=${encodeCursor({ id: 5 })}`), ["cursor"]);
+    assert.deepEqual(params("cursor=%%%"), ["cursor"]);
+    assert.deepEqual(params("cursor="), ["cursor"]);
+  });
+
+  it("refuses limit or cursor with a parallel scan", () => {
+    assert.deepEqual(params("segments=4&limit=10"), ["segments"]);
+    assert.deepEqual(params(`segments=2&cursor=${encodeCursor({ id: "a" })}`), ["segments"]);
+  });
+
+  it("ignores parameters it does not know", () => {
+    assert.ok(parse("utm_source=newsletter").ok);
+  });
+
+  it("reads Next's searchParams objects as well", () => {
+    const result = parseCatalogQuery({ pageSize: "50", segments: ["2"] }, 200);
+    assert.ok(result.ok);
+    assert.equal(result.query.pageSize, 50);
+    assert.equal(result.query.segments, 2);
+  });
+});
+
+describe("parseMode", () => {
+  it("defaults to streamed and accepts buffered", () => {
+    assert.deepEqual(parseMode(new URLSearchParams("")), { ok: true, mode: "streamed" });
+    assert.deepEqual(parseMode(new URLSearchParams("mode=buffered")), { ok: true, mode: "buffered" });
+  });
+  it("rejects anything else", () => {
+    const result = parseMode(new URLSearchParams("mode=fast"));
+    assert.equal(result.ok, false);
+  });
+});

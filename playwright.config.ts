@@ -1,0 +1,28 @@
+// The e2e suite. Without BASE_URL it starts its own local stack on free ports (global-setup.ts);
+// with BASE_URL=https://xxxx.cloudfront.net it runs unchanged against a deployed stage.
+import { defineConfig } from "@playwright/test";
+
+// Debian's Chromium: browser downloads are not possible on the project's machines (findings.md).
+const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
+  // One worker: the TTFB specs compare timings, and two cores are shared with the server.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 90_000,
+  expect: { timeout: 30_000 },
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"], ["html", { open: "never" }]],
+  use: {
+    browserName: "chromium",
+    launchOptions: {
+      executablePath,
+      // Root in a container needs --no-sandbox; the rest keeps Chromium off the closed network.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+    },
+    trace: "retain-on-failure",
+  },
+});
