@@ -19,7 +19,8 @@ export async function startFlushServer(): Promise<FlushServer> {
   const server = http.createServer((req, res) => {
     const path = new URL(req.url ?? "/", "http://x").pathname;
     requests.push(path);
-    // Without this, Nagle's algorithm may hold a small write until the previous one is acked.
+    // Node 18+ servers already default to noDelay; set it anyway so the schedule never depends on
+    // that default: with Nagle on, a small write waits for the ack of the previous one.
     res.socket?.setNoDelay(true);
     const handler = routes.get(path);
     if (!handler) {
