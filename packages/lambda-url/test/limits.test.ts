@@ -41,9 +41,8 @@ describe("Lambda limits", () => {
     // Generous margins: the rate is what matters, not the machine's speed.
     assert.ok(slow.elapsed >= expectedMs * 0.8, `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`);
     assert.ok(slow.elapsed <= expectedMs * 3 + fast.elapsed, `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`);
-    assert.ok(fast.elapsed < slow.elapsed / 2, `unthrottled ${fast.elapsed} ms vs throttled ${slow.elapsed} ms`);
     // The burst is not held back: the first bytes come long before the end.
-    assert.ok(slow.firstByte < slow.elapsed / 3, `first byte at ${slow.firstByte} ms of ${slow.elapsed} ms`);
+    assert.ok(slow.firstByte < slow.elapsed / 2, `first byte at ${slow.firstByte} ms of ${slow.elapsed} ms`);
   });
 
   test("reserved concurrency: beyond N busy environments, 429 TooManyRequestsException", async () => {
