@@ -60,15 +60,19 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
   });
 
   test("each write reaches the client before the handler's next write happens", async () => {
-    const server = await start("streaming.gated");
+    // A short timeout: a relay that buffered would deadlock the handler on the gate below.
+    const server = await FunctionUrlServer.start({ handler: fixture("streaming.gated"), timeoutSeconds: 5, log: logs.log });
+    servers.push(server);
     const order: string[] = [];
     let openGate: (() => void) | undefined;
     const gateOpened = new Promise<void>((resolve) => (openGate = resolve));
     // The handler blocks on this URL before its second write; it is answered only once the test
     // has seen the first chunk, so a relay that buffered would deadlock into a timeout instead.
     const gate = http.createServer((_req, res) => {
-      order.push("gate-requested");
-      void gateOpened.then(() => res.end("open"));
+      void gateOpened.then(() => {
+        order.push("gate-answered");
+        res.end("open");
+      });
     });
     await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
     const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
@@ -83,8 +87,8 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
         },
       });
       assert.equal(res.body.toString(), "first|after-gate:open|last");
-      assert.equal(order[0], "first-received");
-      assert.ok(order.includes("gate-requested"));
+      assert.ok(res.complete);
+      assert.deepEqual(order, ["first-received", "gate-answered"]);
     } finally {
       gate.closeAllConnections();
       await new Promise((resolve) => gate.close(resolve));
