@@ -18,5 +18,5 @@ export function proxy(request: NextRequest): Response | undefined {
 }
 
 export const config = {
-  matcher: ["/bikes", "/bikes/buffered", "/api/bikes"],
+  matcher: ["/bikes", "/bikes/buffered", "/bikes/client", "/api/bikes"],
 };

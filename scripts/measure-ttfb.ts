@@ -1,7 +1,7 @@
 // `npm run measure`: TTFB and time to the first row of /bikes (streamed) against /bikes/buffered, at
 // 2,000 and 20,000 bikes, on the local stack. Runs the two side by side (A, B, then B, A, …) so
 // machine noise hits both alike; reports medians with min–max and the buffered/streamed ratio.
-// Usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--json FILE]
+// Usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { compare, summarize, type Summary } from "@firstbyte/ttfb";
@@ -10,17 +10,27 @@ import { loadBikes, startStack } from "./stack";
 
 const MARKERS = { shell: 'id="catalog"', firstRow: 'data-bike-id="' };
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, sizes: { type: "string", default: "2000,20000" }, json: { type: "string" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "7" }, sizes: { type: "string", default: "2000,20000" }, server: { type: "string", default: "lambda" }, json: { type: "string" } },
+});
+const server = values.server;
 const runs = Number(values.runs);
 const sizes = values.sizes.split(",").map(Number);
-if (!Number.isInteger(runs) || runs < 1 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
-  console.error("usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--json FILE]");
+if (!Number.isInteger(runs) || runs < 1 || sizes.some((size) => !Number.isInteger(size) || size < 1) || (server !== "lambda" && server !== "next")) {
+  console.error("usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]");
   process.exit(2);
 }
 
 const fmt = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
-const stack = await startStack({ port: 0, persist: false, seedCount: sizes[0]!, log: (line) => console.error(line) });
+const stack = await startStack({
+  port: 0,
+  persist: false,
+  seedCount: sizes[0]!,
+  server,
+  lambda: { log: () => {} }, // one line per invocation would bury the progress
+  log: (line) => console.error(line),
+});
 const results: Array<Record<string, unknown>> = [];
 try {
   let loaded = sizes[0]!;
@@ -64,7 +74,8 @@ try {
   await stack.close();
 }
 
-console.log(`\n/bikes (streamed) vs /bikes/buffered — next start, embedded dynalite, medians of ${runs} paired runs (min–max), ms`);
+const serverName = server === "lambda" ? "OpenNext bundle behind lambda-url (RESPONSE_STREAM)" : "next start";
+console.log(`\n/bikes (streamed) vs /bikes/buffered — ${serverName}, embedded dynalite, medians of ${runs} paired runs (min–max), ms`);
 console.log("| bikes | streamed TTFB | buffered TTFB | TTFB ratio | streamed first row | buffered first row | first-row ratio | streamed total | buffered total |");
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const row of results as Array<{ bikes: number; streamed: Record<string, Summary>; buffered: Record<string, Summary>; bufferedOverStreamed: Record<string, Summary> }>) {

@@ -1,12 +1,14 @@
 // The local stack in one place: DynamoDB (embedded unless DYNAMODB_ENDPOINT says otherwise), the
-// Bikes table and its seed, a fresh build, and the server. `npm start` and the e2e suite both call
-// startStack(), so moving the server onto the Lambda path is a change here only.
+// Bikes table and its seed, a fresh build, and the server. `npm start`, the e2e suite and the
+// measurements all call startStack(). The default server is the production path: the OpenNext
+// Lambda bundle behind @firstbyte/lambda-url (a streaming Function URL); `next start` is the other.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import { FunctionUrlServer } from "@firstbyte/lambda-url";
 import { readConfig, type CatalogConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
@@ -22,14 +24,21 @@ export interface StackOptions {
   persist: boolean;
   /** Bikes to load when the table is empty. */
   seedCount: number;
+  /** "lambda" (default): the OpenNext bundle behind the Function URL emulator; "next": `next start`. */
+  server?: ServerKind;
+  /** Function URL emulator settings for the Lambda path. */
+  lambda?: { bandwidth?: "aws" | "off"; concurrency?: number; log?: (line: string) => void };
   log?: (line: string) => void;
 }
+
+export type ServerKind = "lambda" | "next";
 
 export interface Stack {
   url: string;
   dynamodbEndpoint: string;
-  /** Process ids of the server, for memory sampling. */
-  serverPid: number | undefined;
+  server: ServerKind;
+  /** Process ids of the server (on the Lambda path: the live function processes), for memory sampling. */
+  serverPids(): number[];
   close(): Promise<void>;
 }
 
@@ -52,14 +61,37 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const catalog: CatalogConfig = { ...settings, endpoint };
     await prepareTable(catalog, options.seedCount, log);
-    await buildIfStale(log);
-
+    const server = options.server ?? "lambda";
     const port = options.port === 0 ? await freePort() : options.port;
-    const server = startNextServer(port, catalog);
-    closers.push(() => stopProcess(server));
     const url = `http://127.0.0.1:${port}`;
-    await waitUntilServing(url, server);
-    return { url, dynamodbEndpoint: endpoint, serverPid: server.pid, close };
+    let serverPids: () => number[];
+    if (server === "lambda") {
+      await buildLambdaIfStale(log);
+      const functionUrl = await FunctionUrlServer.start({
+        handler: path.join(ROOT, ".open-next", "server-functions", "default", "index.handler"),
+        assetsDir: path.join(ROOT, ".open-next", "assets"),
+        port,
+        host: "127.0.0.1",
+        invokeMode: "RESPONSE_STREAM",
+        bandwidth: options.lambda?.bandwidth ?? "aws",
+        concurrency: options.lambda?.concurrency,
+        // As deployed (sst.config.ts): 2048 MB, 60 s.
+        memoryMb: 2048,
+        timeoutSeconds: 60,
+        functionName: "firstbyte-server",
+        env: serverEnv(catalog),
+        log: options.lambda?.log ?? log,
+      });
+      closers.push(() => functionUrl.close());
+      serverPids = () => functionUrl.pids();
+    } else {
+      await buildIfStale(log);
+      const child = startNextServer(port, catalog);
+      closers.push(() => stopProcess(child));
+      await waitUntilServing(url, child);
+      serverPids = () => (child.pid && child.exitCode === null ? [child.pid] : []);
+    }
+    return { url, dynamodbEndpoint: endpoint, server, serverPids, close };
   } catch (error) {
     await close();
     throw error;
@@ -108,11 +140,11 @@ export async function loadBikes(
   }
 }
 
-// What the build depends on. A change to any of these makes `npm start` rebuild.
+// What a build depends on. A change to any of these makes `npm start` rebuild.
 const BUILD_INPUTS = ["app", "components", "lib", "packages/dynamo-pages/src", "proxy.ts", "next.config.js", "tsconfig.json", "tsconfig.base.json", "package-lock.json"];
-const BUILD_STAMP = path.join(ROOT, ".next", "firstbyte-build-inputs.sha256");
+const LAMBDA_BUILD_INPUTS = [...BUILD_INPUTS, "open-next.config.ts", "lambda"];
 
-async function hashInputs(): Promise<string> {
+async function hashInputs(inputs: string[]): Promise<string> {
   const hash = createHash("sha256");
   const visit = async (relative: string): Promise<void> => {
     const absolute = path.join(ROOT, relative);
@@ -123,27 +155,50 @@ async function hashInputs(): Promise<string> {
       hash.update(relative).update("\0").update(await readFile(absolute)).update("\0");
     }
   };
-  for (const input of BUILD_INPUTS) await visit(input);
+  for (const input of inputs) await visit(input);
   return hash.digest("hex");
 }
 
-export async function buildIfStale(log: (line: string) => void): Promise<void> {
-  const inputs = await hashInputs();
-  const stamp = existsSync(BUILD_STAMP) ? (await readFile(BUILD_STAMP, "utf8")).trim() : undefined;
-  if (stamp === inputs && existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    log("Build: up to date");
+/** Runs `build` unless `output` exists and the inputs hash matches the one stamped by the last build. */
+async function rebuildIfStale(what: string, inputs: string[], output: string, stampFile: string, build: () => Promise<void>, log: (line: string) => void): Promise<void> {
+  const hash = await hashInputs(inputs);
+  const stamp = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : undefined;
+  if (stamp === hash && existsSync(output)) {
+    log(`Build (${what}): up to date`);
     return;
   }
-  log(stamp ? "Build: sources changed, rebuilding (next build)" : "Build: no build yet, building (next build)");
-  await run(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" });
-  await writeFile(BUILD_STAMP, `${inputs}\n`);
+  log(`Build (${what}): ${stamp ? "sources changed, rebuilding" : "no build yet, building"}`);
+  const started = performance.now();
+  await build();
+  await writeFile(stampFile, `${hash}\n`);
+  log(`Build (${what}): done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** `next build`, for `next start`. */
+export function buildIfStale(log: (line: string) => void): Promise<void> {
+  return rebuildIfStale("next build", BUILD_INPUTS, path.join(ROOT, ".next", "BUILD_ID"), path.join(ROOT, ".next", "firstbyte-build-inputs.sha256"),
+    () => run(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" }), log);
+}
+
+/** The OpenNext Lambda bundle (.open-next/), which runs `next build` itself. */
+export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
+  return rebuildIfStale("OpenNext Lambda bundle", LAMBDA_BUILD_INPUTS, path.join(ROOT, ".open-next", "server-functions", "default", "index.mjs"),
+    path.join(ROOT, ".open-next", "firstbyte-build-inputs.sha256"),
+    // npm_config_offline: the image function's sharp install otherwise stalls ~70 s retrying the
+    // network on a machine without one (findings.md); the registry cache still serves it.
+    () => run(path.join(ROOT, "node_modules", ".bin", "open-next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1", npm_config_offline: "true" }), log);
+}
+
+/** What the server needs to find the table, on either path. */
+function serverEnv(catalog: CatalogConfig): Record<string, string> {
+  return { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region, NEXT_TELEMETRY_DISABLED: "1" };
 }
 
 function startNextServer(port: number, catalog: CatalogConfig): ChildProcess {
   return spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", DYNAMODB_ENDPOINT: catalog.endpoint, BIKES_TABLE: catalog.table, AWS_REGION: catalog.region },
+    env: { ...process.env, ...serverEnv(catalog) },
   });
 }
 

@@ -188,7 +188,9 @@ export class ExecutionEnvironment {
     const heapMb = Math.floor(options.memoryMb * 0.9);
     const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, "--no-warnings", RIC_ENTRY], {
       cwd: options.handler.taskRoot,
-      env,
+      // A cast, not a wider type: apps that type NODE_ENV as required (Next.js does) would
+      // otherwise reject a plain string map here.
+      env: env as NodeJS.ProcessEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     this.child = child;
