@@ -12,6 +12,7 @@ import { FunctionUrlServer } from "@firstbyte/lambda-url";
 import { readConfig, type CatalogConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
+import { buildLambda } from "./build-lambda";
 import { startEmbeddedDynamoDB } from "./embedded-dynamodb";
 import { progressBar } from "./progress";
 
@@ -142,7 +143,7 @@ export async function loadBikes(
 
 // What a build depends on. A change to any of these makes `npm start` rebuild.
 const BUILD_INPUTS = ["app", "components", "lib", "packages/dynamo-pages/src", "proxy.ts", "next.config.js", "tsconfig.json", "tsconfig.base.json", "package-lock.json"];
-const LAMBDA_BUILD_INPUTS = [...BUILD_INPUTS, "open-next.config.ts", "lambda"];
+const LAMBDA_BUILD_INPUTS = [...BUILD_INPUTS, "open-next.config.ts", "lambda", "scripts/build-lambda.ts"];
 
 async function hashInputs(inputs: string[]): Promise<string> {
   const hash = createHash("sha256");
@@ -184,9 +185,7 @@ export function buildIfStale(log: (line: string) => void): Promise<void> {
 export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
   return rebuildIfStale("OpenNext Lambda bundle", LAMBDA_BUILD_INPUTS, path.join(ROOT, ".open-next", "server-functions", "default", "index.mjs"),
     path.join(ROOT, ".open-next", "firstbyte-build-inputs.sha256"),
-    // npm_config_offline: the image function's sharp install otherwise stalls ~70 s retrying the
-    // network on a machine without one (findings.md); the registry cache still serves it.
-    () => run(path.join(ROOT, "node_modules", ".bin", "open-next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1", npm_config_offline: "true" }), log);
+    () => buildLambda(log), log);
 }
 
 /** What the server needs to find the table, on either path. */

@@ -1,0 +1,229 @@
+// The Lambda entry of the OpenNext server function (open-next.config.ts `default.override.wrapper`).
+// It replaces OpenNext 4.1.12's built-in "aws-lambda-streaming" wrapper for three reasons:
+// - memory: the built-in wrapper's StreamCreator leaves `retainChunks` unset, and
+//   OpenNextNodeResponse then keeps every chunk of the page until the response is collected
+//   (dist/http/openNextResponse.js `_internalWrite`). Streamed bytes are never read back on this
+//   path, so this wrapper sets `retainChunks: false`, the switch OpenNext documents on StreamCreator;
+// - compression: the built-in wrapper compresses with brotli at zlib's default quality 11
+//   (seconds of CPU on a multi-megabyte catalog page) and sends `content-encoding: identity` when it
+//   does not compress. Here identity sends no header, and br uses quality 4;
+// - HEAD, 204, 304 and non-text bodies are never compressed (an empty body must stay empty).
+// Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
+// (lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
+// seen stripping a function's Content-Encoding), so there the function always answers identity.
+import { Readable, type Writable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import zlib from "node:zlib";
+import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/aws/types/open-next.js";
+import type { Wrapper, WrapperHandler } from "@opennextjs/aws/types/overrides.js";
+
+/** What the Lambda Node.js runtime hands a streamified handler (aws-lambda-ric's ResponseStream). */
+interface LambdaResponseStream extends Writable {
+  setContentType(contentType: string): void;
+}
+interface LambdaContext {
+  callbackWaitsForEmptyEventLoop: boolean;
+}
+type StreamingHandler = (event: unknown, responseStream: LambdaResponseStream, context: LambdaContext) => Promise<void>;
+interface LambdaRuntimeGlobal {
+  awslambda?: { streamifyResponse(handler: StreamingHandler): StreamingHandler };
+  /** Set by OpenNext's main handler at start-up; the warmer uses it to count distinct instances. */
+  serverId?: string;
+  /** Defined by OpenNext's server bundle; "warmerEvent" preloads routes when routePreloadingBehavior says so. */
+  __next_route_preloader?: (stage: string) => Promise<void>;
+}
+
+/** The Content-Type that tells a Function URL the body starts with a JSON prelude (lambda-streaming.md §1). */
+const INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
+/** The prelude ends with 8 NUL bytes (lambda-streaming.md §1). */
+const PRELUDE_SEPARATOR = new Uint8Array(8);
+
+export type ResponseEncoding = "br" | "gzip" | "identity";
+/** "negotiate": honour accept-encoding (br, then gzip); "off": always identity. */
+export type CompressionPolicy = "negotiate" | "off";
+
+/** Brotli quality for streamed HTML: 4 compresses a catalog page ~10x at a small fraction of q11's CPU. */
+export const BROTLI_QUALITY = 4;
+/** Reads STREAM_COMPRESSION; "negotiate" when unset. */
+export const COMPRESSION_ENV = "STREAM_COMPRESSION";
+
+export class StreamingWrapperConfigError extends Error {
+  override name = "StreamingWrapperConfigError";
+}
+
+export function compressionPolicyFromEnv(env: Record<string, string | undefined> = process.env): CompressionPolicy {
+  const value = env[COMPRESSION_ENV]?.trim() || "negotiate";
+  if (value !== "negotiate" && value !== "off") {
+    throw new StreamingWrapperConfigError(`${COMPRESSION_ENV} must be "negotiate" or "off", got "${value}"`);
+  }
+  return value;
+}
+
+/** Codings the client accepts with a non-zero q (RFC 9110 §12.5.3); `br;q=0` means "not br". */
+function acceptedCodings(acceptEncoding: string): Set<string> {
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.split(",")) {
+    const [coding = "", ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith("q="));
+    if (coding !== "" && (q === undefined || Number(q.slice(2)) > 0)) accepted.add(coding);
+  }
+  return accepted;
+}
+
+// Text formats only: images, fonts and archives are already compressed.
+const COMPRESSIBLE_TYPE = /^(text\/|application\/(json|x-ndjson|javascript|xml)\b|[\w.-]+\/[\w.-]+\+(json|xml)\b)/i;
+
+/** The coding for one response: never for HEAD, bodiless statuses, binary types or an already encoded body. */
+export function chooseResponseEncoding(request: {
+  method: string;
+  acceptEncoding: string | undefined;
+  statusCode: number;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  policy: CompressionPolicy;
+}): ResponseEncoding {
+  if (request.policy === "off" || request.method === "HEAD") return "identity";
+  if (request.statusCode === 204 || request.statusCode === 304 || (request.statusCode >= 100 && request.statusCode < 200)) return "identity";
+  if (request.contentEncoding !== undefined && request.contentEncoding !== "identity") return "identity";
+  if (request.contentType === undefined || !COMPRESSIBLE_TYPE.test(request.contentType)) return "identity";
+  const accepted = acceptedCodings(request.acceptEncoding ?? "");
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip")) return "gzip";
+  return "identity";
+}
+
+function createEncoder(encoding: Exclude<ResponseEncoding, "identity">): zlib.BrotliCompress | zlib.Gzip {
+  // Flushing on every write keeps each Suspense chunk a chunk on the wire; without it zlib holds
+  // output until its buffer fills and the page stops streaming.
+  if (encoding === "br") {
+    return zlib.createBrotliCompress({
+      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
+    });
+  }
+  return zlib.createGzip({ flush: zlib.constants.Z_SYNC_FLUSH });
+}
+
+function headerValue(headers: Record<string, string>, name: string): string | undefined {
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
+}
+
+function deleteHeader(headers: Record<string, string>, name: string): void {
+  for (const key of Object.keys(headers)) if (key.toLowerCase() === name) delete headers[key];
+}
+
+/** InternalResult headers → prelude headers and cookies (only used when Next never wrote the headers). */
+function preludeFromResult(result: InternalResult): { statusCode: number; headers: Record<string, string>; cookies: string[] } {
+  const headers: Record<string, string> = {};
+  let cookies: string[] = [];
+  for (const [name, value] of Object.entries(result.headers)) {
+    if (name.toLowerCase() === "set-cookie") cookies = Array.isArray(value) ? value : [value];
+    else headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return { statusCode: result.statusCode, headers, cookies };
+}
+
+const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, converter) => {
+  const runtime = globalThis as unknown as LambdaRuntimeGlobal;
+  const streamifyResponse = runtime.awslambda?.streamifyResponse;
+  if (streamifyResponse === undefined) {
+    throw new StreamingWrapperConfigError(
+      "awslambda.streamifyResponse is missing: this bundle runs only under the Lambda Node.js runtime (aws-lambda-ric)",
+    );
+  }
+  const policy = compressionPolicyFromEnv();
+
+  return streamifyResponse(async (event, responseStream, context) => {
+    // Deferred work (waitUntil) is awaited below; nothing else should hold the invocation open.
+    context.callbackWaitsForEmptyEventLoop = false;
+
+    // OpenNext's warmer function invokes the server with { type: "warmer", delay } and counts the
+    // distinct serverIds it gets back.
+    if (typeof event === "object" && event !== null && "type" in event) {
+      const delay = Number((event as { delay?: unknown }).delay) || 0;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      responseStream.end(JSON.stringify({ type: "warmer", serverId: runtime.serverId }));
+      await runtime.__next_route_preloader?.("warmerEvent");
+      return;
+    }
+
+    const internalEvent = await converter.convertFrom(event);
+    const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
+    let headersWritten = false;
+
+    const streamCreator: StreamCreator = {
+      // Streamed chunks are never read back on this path (the returned InternalResult's body is
+      // ignored), so OpenNextNodeResponse need not keep them.
+      retainChunks: false,
+      writeHeaders(prelude) {
+        headersWritten = true;
+        const headers = { ...prelude.headers };
+        const encoding = chooseResponseEncoding({
+          method: internalEvent.method,
+          acceptEncoding,
+          statusCode: prelude.statusCode,
+          contentType: headerValue(headers, "content-type"),
+          contentEncoding: headerValue(headers, "content-encoding"),
+          policy,
+        });
+        if (policy === "negotiate") {
+          const vary = headerValue(headers, "vary");
+          deleteHeader(headers, "vary");
+          headers.vary = vary ? `${vary}, accept-encoding` : "accept-encoding";
+        }
+        if (encoding !== "identity") {
+          headers["content-encoding"] = encoding;
+          // The length Next computed is the uncompressed one.
+          deleteHeader(headers, "content-length");
+        }
+        // The prelude is written by hand rather than with awslambda.HttpResponseStream.from: from()
+        // followed directly by end() sends no prelude at all (lambda-streaming.md §1), which would
+        // turn an empty 404 or redirect into a raw 200.
+        responseStream.setContentType(INTEGRATION_CONTENT_TYPE);
+        responseStream.write(JSON.stringify({ statusCode: prelude.statusCode, headers, cookies: prelude.cookies }));
+        responseStream.write(PRELUDE_SEPARATOR);
+        if (encoding === "identity") return responseStream;
+        const encoder = createEncoder(encoding);
+        encoder.on("error", (error) => {
+          console.error(`streaming-wrapper: ${encoding} encoder failed: ${error.message}`);
+          responseStream.end();
+        });
+        encoder.pipe(responseStream);
+        return encoder;
+      },
+    };
+
+    responseStream.on("error", (error) => {
+      console.error(`streaming-wrapper: response stream failed: ${error.message}`);
+    });
+
+    const pending = new Set<Promise<unknown>>();
+    const waitUntil = (promise: Promise<void>) => {
+      const tracked = promise.catch((error: unknown) => console.error("streaming-wrapper: waitUntil task failed:", error));
+      pending.add(tracked);
+      void tracked.finally(() => pending.delete(tracked));
+    };
+
+    const result = await handler(internalEvent, { streamCreator, waitUntil });
+
+    // Node-runtime routes write their headers through the StreamCreator. A result that never did
+    // (an edge-runtime route) is sent from the InternalResult instead.
+    if (!headersWritten) {
+      const out = streamCreator.writeHeaders(preludeFromResult(result));
+      Readable.fromWeb(result.body as WebReadableStream).pipe(out);
+    }
+
+    while (pending.size > 0) await Promise.all(pending);
+  });
+};
+
+const streamingWrapper: Wrapper<InternalEvent, InternalResult> = {
+  name: "firstbyte-aws-lambda-streaming",
+  wrapper,
+  // Makes `open-next build` write "streaming": true to open-next.output.json, which is how
+  // sst.aws.Nextjs turns on InvokeMode RESPONSE_STREAM for the Function URL.
+  supportStreaming: true,
+};
+
+export default streamingWrapper;
