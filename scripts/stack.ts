@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { FunctionUrlServer } from "@firstbyte/lambda-url";
@@ -143,7 +143,6 @@ export async function loadBikes(
 
 // What a build depends on. A change to any of these makes `npm start` rebuild.
 const BUILD_INPUTS = ["app", "components", "lib", "packages/dynamo-pages/src", "proxy.ts", "next.config.js", "tsconfig.json", "tsconfig.base.json", "package-lock.json"];
-const LAMBDA_BUILD_INPUTS = [...BUILD_INPUTS, "open-next.config.ts", "lambda", "scripts/build-lambda.ts"];
 
 async function hashInputs(inputs: string[]): Promise<string> {
   const hash = createHash("sha256");
@@ -151,7 +150,8 @@ async function hashInputs(inputs: string[]): Promise<string> {
     const absolute = path.join(ROOT, relative);
     if (!existsSync(absolute)) return;
     if ((await stat(absolute)).isDirectory()) {
-      for (const entry of (await readdir(absolute)).sort()) await visit(path.join(relative, entry));
+      // Tests are not part of the build.
+      for (const entry of (await readdir(absolute)).sort()) if (!entry.endsWith(".test.ts")) await visit(path.join(relative, entry));
     } else {
       hash.update(relative).update("\0").update(await readFile(absolute)).update("\0");
     }
@@ -160,9 +160,21 @@ async function hashInputs(inputs: string[]): Promise<string> {
   return hash.digest("hex");
 }
 
-/** Runs `build` unless `output` exists and the inputs hash matches the one stamped by the last build. */
-async function rebuildIfStale(what: string, inputs: string[], output: string, stampFile: string, build: () => Promise<void>, log: (line: string) => void): Promise<void> {
-  const hash = await hashInputs(inputs);
+export interface StaleBuild {
+  what: string;
+  /** Inputs beyond the app's sources (BUILD_INPUTS). */
+  extraInputs: string[];
+  /** A file the build produces; missing means "build". */
+  output: string;
+  /** Where the inputs' hash is stamped after a successful build. */
+  stampFile: string;
+  build: (run: (command: string, args: string[]) => Promise<void>) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/** Runs `build` unless `output` exists and the inputs' hash matches the one stamped by the last build. */
+export async function buildIfStaleAt({ what, extraInputs, output, stampFile, build, log }: StaleBuild): Promise<void> {
+  const hash = await hashInputs([...BUILD_INPUTS, ...extraInputs]);
   const stamp = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : undefined;
   if (stamp === hash && existsSync(output)) {
     log(`Build (${what}): up to date`);
@@ -170,22 +182,34 @@ async function rebuildIfStale(what: string, inputs: string[], output: string, st
   }
   log(`Build (${what}): ${stamp ? "sources changed, rebuilding" : "no build yet, building"}`);
   const started = performance.now();
-  await build();
+  await build((command, args) => run(command, args, { NEXT_TELEMETRY_DISABLED: "1" }));
+  await mkdir(path.dirname(stampFile), { recursive: true });
   await writeFile(stampFile, `${hash}\n`);
   log(`Build (${what}): done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 /** `next build`, for `next start`. */
 export function buildIfStale(log: (line: string) => void): Promise<void> {
-  return rebuildIfStale("next build", BUILD_INPUTS, path.join(ROOT, ".next", "BUILD_ID"), path.join(ROOT, ".next", "firstbyte-build-inputs.sha256"),
-    () => run(path.join(ROOT, "node_modules", ".bin", "next"), ["build"], { NEXT_TELEMETRY_DISABLED: "1" }), log);
+  return buildIfStaleAt({
+    what: "next build",
+    extraInputs: [],
+    output: path.join(ROOT, ".next", "BUILD_ID"),
+    stampFile: path.join(ROOT, ".next", "firstbyte-build-inputs.sha256"),
+    build: (run) => run(path.join(ROOT, "node_modules", ".bin", "next"), ["build"]),
+    log,
+  });
 }
 
 /** The OpenNext Lambda bundle (.open-next/), which runs `next build` itself. */
 export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
-  return rebuildIfStale("OpenNext Lambda bundle", LAMBDA_BUILD_INPUTS, path.join(ROOT, ".open-next", "server-functions", "default", "index.mjs"),
-    path.join(ROOT, ".open-next", "firstbyte-build-inputs.sha256"),
-    () => buildLambda(log), log);
+  return buildIfStaleAt({
+    what: "OpenNext Lambda bundle",
+    extraInputs: ["open-next.config.ts", "lambda", "scripts/build-lambda.ts"],
+    output: path.join(ROOT, ".open-next", "server-functions", "default", "index.mjs"),
+    stampFile: path.join(ROOT, ".open-next", "firstbyte-build-inputs.sha256"),
+    build: () => buildLambda(log),
+    log,
+  });
 }
 
 /** What the server needs to find the table, on either path. */
@@ -193,15 +217,15 @@ function serverEnv(catalog: CatalogConfig): Record<string, string> {
   return { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region, NEXT_TELEMETRY_DISABLED: "1" };
 }
 
-function startNextServer(port: number, catalog: CatalogConfig): ChildProcess {
+export function startNextServer(port: number, catalog: CatalogConfig, output: "inherit" | "ignore" = "inherit"): ChildProcess {
   return spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", output, output],
     env: { ...process.env, ...serverEnv(catalog) },
   });
 }
 
-async function waitUntilServing(url: string, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilServing(url: string, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | null = null;
   server.once("exit", (code) => (exited = code ?? -1));
@@ -240,7 +264,7 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
+export function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 5000);

@@ -1,0 +1,280 @@
+// Turns a bench result into BENCHMARKS.md and an SVG chart. Hand-written SVG: a few rects and lines
+// do not justify a charting dependency.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Summary } from "@firstbyte/ttfb";
+import type { BenchResult, SizeResult } from "./bench";
+import { ROOT } from "./stack";
+
+const ms = (s: Summary | undefined, digits = 0) => (s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : "—");
+const mb = (bytes: number | undefined) => (bytes === undefined ? "—" : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
+const n = (value: number) => value.toLocaleString("en-US");
+
+// ---------------------------------------------------------------------------------------------
+// Targets from the issue, evaluated on the figures
+
+export interface TargetCheck {
+  name: string;
+  value: string;
+  met: boolean | undefined;
+}
+
+export function checkTargets(result: BenchResult): TargetCheck[] {
+  const at = (bikes: number) => result.sizes.find((s) => s.bikes === bikes);
+  const small = at(2_000);
+  const large = at(100_000);
+  const checks: TargetCheck[] = [];
+
+  for (const bandwidth of ["aws", "off"]) {
+    const a = small?.http[`streamed@${bandwidth}`]?.ttfbMs?.median;
+    const b = large?.http[`streamed@${bandwidth}`]?.ttfbMs?.median;
+    checks.push({
+      name: `Streamed TTFB flat from 2,000 to 100,000 bikes (within 1.5×), bandwidth model ${bandwidth}`,
+      value: a !== undefined && b !== undefined ? `${a.toFixed(1)} ms → ${b.toFixed(1)} ms (${(b / a).toFixed(2)}×)` : "not measured",
+      met: a !== undefined && b !== undefined ? b / a <= 1.5 : undefined,
+    });
+  }
+  {
+    const s = small?.http["streamed@aws"]?.ttfbMs?.median;
+    const b = small?.http["buffered@aws"]?.ttfbMs?.median;
+    checks.push({
+      name: "Buffered/streamed TTFB at 2,000 bikes at least 10× (published reference: 6.9×)",
+      value: s !== undefined && b !== undefined ? `${b.toFixed(0)} ms / ${s.toFixed(1)} ms = ${(b / s).toFixed(1)}×` : "not measured",
+      met: s !== undefined && b !== undefined ? b / s >= 10 : undefined,
+    });
+  }
+  {
+    const v = small?.browser["streamed@aws"]?.firstRowVisible?.median;
+    checks.push({
+      name: "First row visible within 200 ms of navigation start at 2,000 bikes (Chromium)",
+      value: v !== undefined ? `${v.toFixed(0)} ms` : "not measured",
+      met: v !== undefined ? v <= 200 : undefined,
+    });
+  }
+  for (const bandwidth of ["aws", "off"]) {
+    const a = small?.peakRssMb[`streamed@${bandwidth}`];
+    const b = large?.peakRssMb[`streamed@${bandwidth}`];
+    checks.push({
+      name: `Function RSS growth at most 50 MB from 2,000 to 100,000 bikes (/bikes, bandwidth model ${bandwidth})`,
+      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB)` : "not measured",
+      met: a !== undefined && b !== undefined ? b - a <= 50 : undefined,
+    });
+  }
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// BENCHMARKS.md
+
+const ANALYSIS_START = "<!-- analysis:start (kept by npm run bench) -->";
+const ANALYSIS_END = "<!-- analysis:end -->";
+
+/** The hand-written analysis section of the current BENCHMARKS.md, carried over into the new one. */
+function keptAnalysis(): string {
+  const file = path.join(ROOT, "BENCHMARKS.md");
+  if (!existsSync(file)) return "_No analysis written yet._";
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf(ANALYSIS_START);
+  const end = text.indexOf(ANALYSIS_END);
+  return start >= 0 && end > start ? text.slice(start + ANALYSIS_START.length, end).trim() : "_No analysis written yet._";
+}
+
+function httpTable(result: BenchResult, size: SizeResult): string {
+  const rows = result.targets.map((t) => {
+    const h = size.http[t.key];
+    if (!h) return undefined;
+    const failed = h.status.filter((status) => status !== 200);
+    const status = failed.length > 0 ? ` **${failed.length}× ${[...new Set(failed)].join("/")}**` : "";
+    return `| ${t.label} | ${t.bandwidth ?? "—"} | ${h.n}${status} | ${ms(h.ttfbMs, 1)} | ${ms(h.firstItemMs, 1)} | ${ms(h.totalMs)} | ${mb(h.bytes?.median)} | ${mb(h.brBytes)} | ${size.peakRssMb[t.key] ?? "—"} |`;
+  });
+  return [
+    "| variant | bandwidth model | n | TTFB ms | first item on the wire ms | total ms | bytes (identity) | bytes (br) | peak RSS MB |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows.filter(Boolean),
+  ].join("\n");
+}
+
+function browserTable(result: BenchResult, size: SizeResult): string {
+  const rows = result.targets.map((t) => {
+    const b = size.browser[t.key];
+    if (!b) return undefined;
+    return `| ${t.label} | ${b.n} | ${ms(b.responseStart)} | ${ms(b.shellVisible)} | ${ms(b.firstRowVisible)} | ${ms(b.lastRowVisible)} | ${ms(b.hydrated)} |`;
+  });
+  if (rows.every((row) => row === undefined)) return "";
+  return [
+    "| variant (bandwidth model aws) | n | response start ms | shell visible ms | first row visible ms | last row visible ms | hydrated ms |",
+    "|---|---:|---:|---:|---:|---:|---:|",
+    ...rows.filter(Boolean),
+  ].join("\n");
+}
+
+export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, jsonPath: string): string {
+  const checks = checkTargets(result);
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Generated by `npm run bench` (`scripts/bench.ts`); the analysis section is written by hand and kept across runs.",
+    "",
+    "## How to reproduce",
+    "",
+    "```sh",
+    "npm ci",
+    "npm run bench            # -- --runs 5 --sizes 2000,20000,100000 [--no-browser]",
+    "```",
+    "",
+    "It builds the streaming Lambda bundle (`.open-next`) and, aside, OpenNext's default buffered bundle",
+    "(`bench/open-next.buffered.config.ts`), starts an in-memory dynalite, and at each size loads the bikes and",
+    "starts one fresh server per variant (so each function process's peak RSS is its own): the streaming",
+    "bundle behind `@firstbyte/lambda-url` with the AWS bandwidth model on (6 MiB at full speed, then",
+    "2 MiB/s) and again with it off, `next start`, and the buffered bundle behind `lambda-url` in BUFFERED",
+    "mode. After one warm-up request each, runs are interleaved (run k of every variant, in an order",
+    "rotated by k). HTTP timings come from `@firstbyte/ttfb` (fresh connection, identity encoding; one more",
+    "request with `accept-encoding: br` for the compressed size). Browser timings come from Chromium",
+    "through `e2e/timing.ts` (navigation timing, DOM insertion and visibility of the shell, first and last",
+    "row, hydration). Peak RSS is VmHWM of the variant's server processes after its runs.",
+    "Every cell is a median with min–max over n runs.",
+    "",
+    "## Machine and versions",
+    "",
+    `- Run ${result.date}, ${(result.durationS / 60).toFixed(1)} min in all.`,
+    `- ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GiB, ${result.machine.platform}, Node ${result.machine.node}; load average at start ${result.machine.loadAverage.join(" / ")}.`,
+    `- ${Object.entries(result.versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
+    `- Raw figures: [${jsonPath}](${jsonPath}); timelines: [${svgPath}](${svgPath}).`,
+    "",
+    `![Timelines](${svgPath})`,
+    "",
+    "## Targets",
+    "",
+    "| target | measured | |",
+    "|---|---|---|",
+    ...checks.map((c) => `| ${c.name} | ${c.value} | ${c.met === undefined ? "not measured" : c.met ? "met" : "**missed**"} |`),
+    "",
+    "## Analysis",
+    "",
+    ANALYSIS_START,
+    keptAnalysis(),
+    ANALYSIS_END,
+    "",
+  ];
+  for (const size of result.sizes) {
+    lines.push(`## ${n(size.bikes)} bikes`, "", "On the wire:", "", httpTable(result, size), "");
+    const browser = browserTable(result, size);
+    if (browser) lines.push("In Chromium (from navigation start):", "", browser, "");
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// SVG: the median browser timeline of each variant at each size, and the wire timings on a log axis
+
+const COLORS = ["#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9", "#f08c00", "#495057", "#0ca678", "#c2255c"];
+const esc = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+
+export function renderTimelineSvg(result: BenchResult): string {
+  const width = 1100;
+  const left = 330;
+  const plot = width - left - 40;
+  const parts: string[] = [];
+  let y = 30;
+  parts.push(`<text x="20" y="${y}" font-size="18" font-weight="700">Firstbyte benchmark — ${esc(result.date.slice(0, 10))}</text>`);
+  y += 20;
+
+  // Browser timelines, linear axis per size.
+  for (const size of result.sizes) {
+    const entries = result.targets.map((t, i) => ({ t, i, b: size.browser[t.key] })).filter((e) => e.b?.sample);
+    if (entries.length === 0) continue;
+    const end = Math.max(...entries.map((e) => e.b!.sample!.lastRow.visible ?? e.b!.sample!.load ?? 0), 1);
+    const scale = (v: number) => left + (v / end) * plot;
+    y += 30;
+    parts.push(`<text x="20" y="${y}" font-size="15" font-weight="700">In Chromium, ${n(size.bikes)} bikes (median run by last row visible), ms from navigation start</text>`);
+    y += 14;
+    parts.push(axis(y, left, plot, end, false));
+    for (const { t, i, b } of entries) {
+      y += 26;
+      const s = b!.sample!;
+      const color = COLORS[i % COLORS.length]!;
+      parts.push(`<text x="20" y="${y + 4}" font-size="12">${esc(t.label)}</text>`);
+      const first = s.firstRow.visible ?? 0;
+      const last = s.lastRow.visible ?? first;
+      parts.push(`<line x1="${scale(0)}" y1="${y}" x2="${scale(s.responseStart ?? 0)}" y2="${y}" stroke="#ced4da" stroke-width="2"/>`);
+      parts.push(`<rect x="${scale(first)}" y="${y - 6}" width="${Math.max(2, scale(last) - scale(first))}" height="12" fill="${color}" opacity="0.35"/>`);
+      for (const [value, label, shape] of [
+        [s.responseStart, "first byte", "circle"],
+        [s.shell.visible, "shell", "square"],
+        [s.firstRow.visible, "first row", "diamond"],
+        [s.lastRow.visible, "last row", "diamond"],
+        [s.hydrated, "hydrated", "bar"],
+      ] as const) {
+        if (value === undefined) continue;
+        parts.push(marker(scale(value), y, shape, color, `${label}: ${value.toFixed(0)} ms`));
+      }
+    }
+    y += 16;
+  }
+
+  // Wire timings, log axis across sizes.
+  const http = result.sizes.flatMap((size) => result.targets.map((t, i) => ({ size, t, i, h: size.http[t.key] })).filter((e) => e.h?.totalMs));
+  if (http.length > 0) {
+    const max = Math.max(...http.map((e) => e.h!.totalMs!.median));
+    const lo = 5;
+    const scale = (v: number) => left + (Math.log10(Math.max(v, lo) / lo) / Math.log10(max / lo)) * plot;
+    y += 34;
+    parts.push(`<text x="20" y="${y}" font-size="15" font-weight="700">On the wire: TTFB ●, first item ◆, end of body | (medians, ms, log scale)</text>`);
+    y += 14;
+    parts.push(axis(y, left, plot, max, true, lo));
+    for (const size of result.sizes) {
+      y += 22;
+      parts.push(`<text x="20" y="${y}" font-size="13" font-weight="700">${n(size.bikes)} bikes</text>`);
+      for (const { t, i, h } of http.filter((e) => e.size === size)) {
+        y += 20;
+        const color = COLORS[i % COLORS.length]!;
+        parts.push(`<text x="30" y="${y + 4}" font-size="11">${esc(t.label)}${t.bandwidth ? ` (${t.bandwidth})` : ""}</text>`);
+        parts.push(`<line x1="${scale(lo)}" y1="${y}" x2="${scale(h!.totalMs!.median)}" y2="${y}" stroke="${color}" stroke-width="3" opacity="0.5"/>`);
+        if (h!.ttfbMs) parts.push(marker(scale(h!.ttfbMs.median), y, "circle", color, `TTFB ${h!.ttfbMs.median.toFixed(1)} ms`));
+        if (h!.firstItemMs) parts.push(marker(scale(h!.firstItemMs.median), y, "diamond", color, `first item ${h!.firstItemMs.median.toFixed(1)} ms`));
+        parts.push(marker(scale(h!.totalMs!.median), y, "bar", color, `end ${h!.totalMs!.median.toFixed(0)} ms`));
+      }
+    }
+  }
+  y += 30;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="system-ui, sans-serif">
+<rect width="100%" height="100%" fill="#fff"/>
+${parts.join("\n")}
+</svg>
+`;
+}
+
+function marker(x: number, y: number, shape: "circle" | "square" | "diamond" | "bar", color: string, title: string): string {
+  const t = `<title>${esc(title)}</title>`;
+  switch (shape) {
+    case "circle":
+      return `<circle cx="${x}" cy="${y}" r="5" fill="${color}">${t}</circle>`;
+    case "square":
+      return `<rect x="${x - 4}" y="${y - 4}" width="8" height="8" fill="#fff" stroke="${color}" stroke-width="2">${t}</rect>`;
+    case "diamond":
+      return `<path d="M${x} ${y - 6}L${x + 6} ${y}L${x} ${y + 6}L${x - 6} ${y}Z" fill="${color}">${t}</path>`;
+    case "bar":
+      return `<rect x="${x - 1.5}" y="${y - 8}" width="3" height="16" fill="${color}">${t}</rect>`;
+  }
+}
+
+function axis(y: number, left: number, plot: number, end: number, log: boolean, lo = 1): string {
+  const ticks: number[] = [];
+  if (log) {
+    for (let v = lo; v <= end * 1.0001; v *= 10) ticks.push(v);
+  } else {
+    const step = niceStep(end / 6);
+    for (let v = 0; v <= end; v += step) ticks.push(v);
+  }
+  const x = (v: number) => (log ? left + (Math.log10(v / lo) / Math.log10(end / lo)) * plot : left + (v / end) * plot);
+  return [
+    `<line x1="${left}" y1="${y}" x2="${left + plot}" y2="${y}" stroke="#868e96"/>`,
+    ...ticks.map((v) => `<line x1="${x(v)}" y1="${y - 3}" x2="${x(v)}" y2="${y + 3}" stroke="#868e96"/><text x="${x(v)}" y="${y - 6}" font-size="10" text-anchor="middle" fill="#495057">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`),
+  ].join("\n");
+}
+
+function niceStep(raw: number): number {
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const scaled = raw / power;
+  return (scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10) * power;
+}

@@ -1,0 +1,430 @@
+// `npm run bench`: every way of serving the catalog, side by side, at 2,000, 20,000 and 100,000 bikes.
+// Each variant has its own server (so the peak RSS of its function process is its own), all servers
+// are started fresh for each size, and runs are interleaved: run 1 of every variant, then run 2 in a
+// rotated order, and so on, so machine noise lands on all of them alike. Writes
+// bench/results/<date>.json, bench/results/<date>.svg and BENCHMARKS.md.
+//
+// Usage: npm run bench -- [--runs N] [--sizes 2000,20000,100000] [--no-browser] [--out DIR]
+import { execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { chromium, type Browser } from "playwright-core";
+import { MultiBar, Presets } from "cli-progress";
+import { FunctionUrlServer } from "@firstbyte/lambda-url";
+import { measure, summarize, type Measurement, type Summary } from "@firstbyte/ttfb";
+import { recordPageTimeline, type PageTimeline } from "../e2e/timing";
+import { readConfig, type CatalogConfig } from "../lib/config";
+import { startEmbeddedDynamoDB } from "./embedded-dynamodb";
+import { renderBenchmarksMarkdown, renderTimelineSvg } from "./bench-report";
+import { buildLambdaIfStale, buildIfStaleAt, freePort, loadBikes, prepareTable, ROOT, startNextServer, stopProcess, waitUntilServing } from "./stack";
+
+// ---------------------------------------------------------------------------------------------
+// What is measured
+
+export type Bandwidth = "aws" | "off";
+
+export interface Target {
+  id: string;
+  label: string;
+  /** Request path for the HTTP timings. */
+  path: string;
+  /** Page the browser loads, when it differs (the NDJSON variant renders /api/bikes in /bikes/client). */
+  browserPath: string;
+  server: "streaming-bundle" | "buffered-bundle" | "next-start";
+  bandwidth?: Bandwidth;
+  /** Marker of the first item on the wire. */
+  firstItem: string;
+}
+
+const ROW = 'data-bike-id="';
+const TARGETS: Target[] = [
+  { id: "streamed", label: "/bikes streamed · lambda-url", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "aws", firstItem: ROW },
+  { id: "buffered", label: "/bikes/buffered · lambda-url", path: "/bikes/buffered", browserPath: "/bikes/buffered", server: "streaming-bundle", bandwidth: "aws", firstItem: ROW },
+  { id: "ndjson", label: "/api/bikes NDJSON · client page · lambda-url", path: "/api/bikes", browserPath: "/bikes/client", server: "streaming-bundle", bandwidth: "aws", firstItem: '"items":[{' },
+  { id: "streamed", label: "/bikes streamed · lambda-url", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
+  { id: "buffered", label: "/bikes/buffered · lambda-url", path: "/bikes/buffered", browserPath: "/bikes/buffered", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
+  { id: "ndjson", label: "/api/bikes NDJSON · client page · lambda-url", path: "/api/bikes", browserPath: "/bikes/client", server: "streaming-bundle", bandwidth: "off", firstItem: '"items":[{' },
+  { id: "next-start", label: "/bikes streamed · next start (no Lambda)", path: "/bikes", browserPath: "/bikes", server: "next-start", firstItem: ROW },
+  { id: "opennext-buffered", label: "/bikes · OpenNext default buffered wrapper", path: "/bikes", browserPath: "/bikes", server: "buffered-bundle", firstItem: ROW },
+];
+
+export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` : t.id);
+
+/**
+ * Runs per target and size. The whole bench must finish within 20 minutes on the 2-core machine, and
+ * at 100,000 bikes a page is ~100 MB (20–30 s to render; 47 s more under the 2 MB/s model), so the
+ * slow, non-target variants run fewer times there. The table states n for every cell.
+ */
+function plannedRuns(target: Target, size: number, runs: number): number {
+  if (size < 100_000) return runs;
+  const key = targetKey(target);
+  if (key === "streamed@aws" || key === "streamed@off" || key === "ndjson@off") return runs;
+  // A 100 MB response cannot pass a buffered Lambda's 6 MB limit: the outcome (502) is the same each time.
+  if (key === "opennext-buffered") return 1;
+  // The 2 MB/s model adds ~47 s of transfer to a 100 MB body: one run shows it.
+  if (key === "buffered@aws" || key === "ndjson@aws") return 1;
+  return Math.min(runs, 3);
+}
+
+/** The browser loads pages at these sizes only (a 100 MB page is not a page anyone opens). */
+const BROWSER_MAX_SIZE = 20_000;
+const browserTargets = (size: number) =>
+  TARGETS.filter((t) => t.bandwidth !== "off" && size <= BROWSER_MAX_SIZE && !(t.server === "buffered-bundle" && size > 2_000));
+
+export interface HttpResult {
+  n: number;
+  status: number[];
+  ttfbMs?: Summary;
+  firstItemMs?: Summary;
+  totalMs?: Summary;
+  bytes?: Summary;
+  brBytes?: number;
+  brTotalMs?: number;
+}
+
+export interface BrowserResult {
+  n: number;
+  responseStart?: Summary;
+  shellVisible?: Summary;
+  firstRowVisible?: Summary;
+  lastRowVisible?: Summary;
+  hydrated?: Summary;
+  rows: number[];
+  sample?: PageTimeline;
+}
+
+export interface SizeResult {
+  bikes: number;
+  http: Record<string, HttpResult>;
+  browser: Record<string, BrowserResult>;
+  /** Peak RSS (VmHWM) of each target's server processes, MB. */
+  peakRssMb: Record<string, number>;
+}
+
+export interface BenchResult {
+  date: string;
+  durationS: number;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; platform: string; loadAverage: number[] };
+  versions: Record<string, string>;
+  runs: number;
+  targets: Array<Pick<Target, "id" | "label" | "path" | "browserPath" | "server" | "bandwidth"> & { key: string }>;
+  sizes: SizeResult[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+interface RunningServer {
+  url: string;
+  pids(): number[];
+  close(): Promise<void>;
+}
+
+const BUFFERED_BUNDLE = path.join(ROOT, "bench", "tmp", "open-next-buffered");
+
+/** Builds OpenNext's default buffered bundle aside, keeping the streaming bundle in .open-next. */
+async function buildBufferedBundleIfStale(log: (line: string) => void): Promise<void> {
+  await buildIfStaleAt({
+    what: "OpenNext default buffered wrapper",
+    extraInputs: ["bench/open-next.buffered.config.ts"],
+    output: path.join(BUFFERED_BUNDLE, "server-functions", "default", "index.mjs"),
+    stampFile: path.join(ROOT, "bench", "tmp", "open-next-buffered.sha256"),
+    log,
+    build: async (run) => {
+      const live = path.join(ROOT, ".open-next");
+      const kept = path.join(ROOT, "bench", "tmp", "open-next-streaming-kept");
+      await mkdir(path.dirname(kept), { recursive: true });
+      await rm(kept, { recursive: true, force: true });
+      if (existsSync(live)) await rename(live, kept);
+      try {
+        await run(path.join(ROOT, "node_modules", ".bin", "open-next"), ["build", "--config-path", "bench/open-next.buffered.config.ts"]);
+        await rm(BUFFERED_BUNDLE, { recursive: true, force: true });
+        await rename(live, BUFFERED_BUNDLE);
+      } finally {
+        if (existsSync(kept)) {
+          await rm(live, { recursive: true, force: true });
+          await rename(kept, live);
+        }
+      }
+    },
+  });
+}
+
+async function startTargetServer(target: Target, catalog: CatalogConfig): Promise<RunningServer> {
+  const env = { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region };
+  if (target.server === "next-start") {
+    const port = await freePort();
+    const child: ChildProcess = startNextServer(port, catalog, "ignore");
+    const url = `http://127.0.0.1:${port}`;
+    await waitUntilServing(url, child);
+    return { url, pids: () => (child.pid ? processTree(child.pid) : []), close: () => stopProcess(child) };
+  }
+  const bundle = target.server === "streaming-bundle" ? path.join(ROOT, ".open-next") : BUFFERED_BUNDLE;
+  const server = await FunctionUrlServer.start({
+    handler: path.join(bundle, "server-functions", "default", "index.handler"),
+    assetsDir: path.join(bundle, "assets"),
+    port: 0,
+    invokeMode: target.server === "streaming-bundle" ? "RESPONSE_STREAM" : "BUFFERED",
+    bandwidth: target.bandwidth ?? "aws",
+    // As deployed (sst.config.ts). Four environments let the browser's parallel requests through.
+    memoryMb: 2048,
+    timeoutSeconds: 120,
+    concurrency: 4,
+    env,
+    log: () => {},
+  });
+  return { url: server.url, pids: () => server.pids(), close: () => server.close() };
+}
+
+/** A process and its descendants, from /proc. */
+function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n")) {
+    const [pid, ppid] = entry.trim().split(/\s+/).map(Number) as [number, number];
+    children.set(ppid, [...(children.get(ppid) ?? []), pid]);
+  }
+  const all: number[] = [];
+  const visit = (pid: number) => {
+    all.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return all;
+}
+
+/** Largest VmHWM (peak resident set) among the processes, in MB. */
+async function peakRssMb(pids: number[]): Promise<number> {
+  let peak = 0;
+  for (const pid of pids) {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, "utf8");
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+      peak = Math.max(peak, kb / 1024);
+    } catch {
+      // The process ended (a replaced environment); its peak is gone with it.
+    }
+  }
+  return Math.round(peak);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+const summary = (values: Array<number | undefined>): Summary | undefined => {
+  const known = values.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return known.length > 0 ? summarize(known) : undefined;
+};
+
+function rotate<T>(list: T[], by: number): T[] {
+  const k = by % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: "string", default: "5" },
+      sizes: { type: "string", default: "2000,20000,100000" },
+      browser: { type: "boolean", default: true },
+      "no-browser": { type: "boolean", default: false },
+      out: { type: "string", default: path.join(ROOT, "bench", "results") },
+    },
+  });
+  const runs = Number(values.runs);
+  const sizes = values.sizes.split(",").map(Number);
+  if (!Number.isInteger(runs) || runs < 1 || sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) {
+    console.error("usage: npm run bench -- [--runs N (≥1)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR]");
+    process.exit(2);
+  }
+  const withBrowser = values.browser && !values["no-browser"];
+  const started = performance.now();
+  const log = (line: string) => console.error(`bench: ${line}`);
+
+  await buildLambdaIfStale(log);
+  await buildBufferedBundleIfStale(log);
+
+  const dynamodb = await startEmbeddedDynamoDB();
+  const catalog: CatalogConfig = { ...readConfig({}), endpoint: dynamodb.endpoint };
+  let browser: Browser | undefined;
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    durationS: 0,
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? "unknown",
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.type()} ${os.release()}`,
+      loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    },
+    versions: await versions(),
+    runs,
+    targets: TARGETS.map((t) => ({ key: targetKey(t), id: t.id, label: t.label, path: t.path, browserPath: t.browserPath, server: t.server, bandwidth: t.bandwidth })),
+    sizes: [],
+  };
+
+  try {
+    if (withBrowser) {
+      browser = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+      });
+    }
+    let loaded = 0;
+    await prepareTable(catalog, 0, log);
+    for (const size of sizes) {
+      if (size > loaded) {
+        await loadBikes(catalog, size - loaded, loaded, log);
+        loaded = size;
+      }
+      result.sizes.push(await benchSize(size, runs, catalog, browser, log));
+      // Written after each size, so an interrupted bench still leaves its figures.
+      await writeOutputs(result, started, values.out);
+    }
+  } finally {
+    await browser?.close();
+    await dynamodb.close();
+  }
+  const files = await writeOutputs(result, started, values.out);
+  console.log(`bench: done in ${(result.durationS / 60).toFixed(1)} min; wrote ${files.join(", ")}`);
+}
+
+async function benchSize(size: number, runs: number, catalog: CatalogConfig, browser: Browser | undefined, log: (line: string) => void): Promise<SizeResult> {
+  log(`${size.toLocaleString("en-US")} bikes: starting ${TARGETS.length} servers`);
+  const servers = new Map<string, RunningServer>();
+  try {
+    for (const target of TARGETS) servers.set(targetKey(target), await startTargetServer(target, catalog));
+    const planned = TARGETS.map((t) => ({ target: t, runs: plannedRuns(t, size, runs) }));
+    const bTargets = browser ? browserTargets(size) : [];
+    const total = planned.reduce((sum, p) => sum + p.runs + 2, 0) + bTargets.length * runs;
+
+    const bars = new MultiBar({ format: `${size.toLocaleString("en-US")} bikes [{bar}] {value}/{total} {what}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 15000, hideCursor: true }, Presets.legacy);
+    const bar = bars.create(total, 0, { what: "" });
+    const step = (what: string) => bar.increment(1, { what });
+    const measurements = new Map<string, Measurement[]>();
+    const statuses = new Map<string, number[]>();
+    const timeout = 300_000;
+
+    // Warm-up: one request each (cold start and route compilation are not what is compared).
+    for (const { target } of planned) {
+      const url = servers.get(targetKey(target))!.url + target.path;
+      await measure(url, { timeoutMs: timeout }).catch(() => undefined);
+      step(`warm-up ${targetKey(target)}`);
+    }
+    for (let run = 0; run < runs; run++) {
+      for (const { target, runs: n } of rotate(planned, run)) {
+        if (run >= n) continue;
+        const key = targetKey(target);
+        const m = await measure(servers.get(key)!.url + target.path, { timeoutMs: timeout, markers: { firstItem: target.firstItem } });
+        statuses.set(key, [...(statuses.get(key) ?? []), m.status]);
+        if (m.status === 200) measurements.set(key, [...(measurements.get(key) ?? []), m]);
+        step(`${key} run ${run + 1}`);
+      }
+    }
+    const http: Record<string, HttpResult> = {};
+    for (const { target, runs: n } of planned) {
+      const key = targetKey(target);
+      const ms = measurements.get(key) ?? [];
+      // One compressed transfer each: what the bytes would be where the client may ask for br.
+      const br = await measure(servers.get(key)!.url + target.path, { timeoutMs: timeout, headers: { "accept-encoding": "br" } }).catch(() => undefined);
+      step(`${key} br`);
+      http[key] = {
+        n,
+        status: statuses.get(key) ?? [],
+        ttfbMs: summary(ms.map((m) => m.ttfbMs)),
+        firstItemMs: summary(ms.map((m) => m.markers.firstItem)),
+        totalMs: summary(ms.map((m) => m.totalMs)),
+        bytes: summary(ms.map((m) => m.bytes)),
+        brBytes: br?.status === 200 ? br.bytes : undefined,
+        brTotalMs: br?.status === 200 ? Math.round(br.totalMs) : undefined,
+      };
+    }
+
+    const browserResults: Record<string, BrowserResult> = {};
+    if (browser && bTargets.length > 0) {
+      const timelines = new Map<string, PageTimeline[]>();
+      for (let run = 0; run < runs; run++) {
+        for (const target of rotate(bTargets, run)) {
+          const key = targetKey(target);
+          const context = await browser.newContext();
+          const page = await context.newPage();
+          try {
+            const timeline = await recordPageTimeline(page, servers.get(key)!.url + target.browserPath, { timeout });
+            timelines.set(key, [...(timelines.get(key) ?? []), timeline]);
+          } catch (error) {
+            log(`browser ${key}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+          } finally {
+            await context.close();
+          }
+          step(`browser ${key} run ${run + 1}`);
+        }
+      }
+      for (const target of bTargets) {
+        const key = targetKey(target);
+        const list = timelines.get(key) ?? [];
+        browserResults[key] = {
+          n: list.length,
+          responseStart: summary(list.map((t) => t.responseStart)),
+          shellVisible: summary(list.map((t) => t.shell.visible)),
+          firstRowVisible: summary(list.map((t) => t.firstRow.visible)),
+          lastRowVisible: summary(list.map((t) => t.lastRow.visible)),
+          hydrated: summary(list.map((t) => t.hydrated)),
+          rows: list.map((t) => t.rows),
+          sample: medianBy(list, (t) => t.lastRow.visible ?? Infinity),
+        };
+      }
+    }
+    bars.stop();
+
+    const peakRss: Record<string, number> = {};
+    for (const [key, server] of servers) peakRss[key] = await peakRssMb(server.pids());
+    return { bikes: size, http, browser: browserResults, peakRssMb: peakRss };
+  } finally {
+    for (const server of servers.values()) await server.close().catch(() => {});
+  }
+}
+
+function medianBy<T>(list: T[], by: (item: T) => number): T | undefined {
+  if (list.length === 0) return undefined;
+  return [...list].sort((a, b) => by(a) - by(b))[(list.length - 1) >> 1];
+}
+
+async function versions(): Promise<Record<string, string>> {
+  const read = async (name: string) => {
+    try {
+      return (JSON.parse(await readFile(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    } catch {
+      return "?";
+    }
+  };
+  const names = ["next", "react", "@opennextjs/aws", "aws-lambda-ric", "dynalite", "playwright-core", "@aws-sdk/client-dynamodb"];
+  const found: Record<string, string> = {};
+  for (const name of names) found[name] = await read(name);
+  try {
+    found.chromium = execFileSync(process.env.CHROMIUM_PATH || "/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    found.chromium = "?";
+  }
+  return found;
+}
+
+async function writeOutputs(result: BenchResult, started: number, outDir: string): Promise<string[]> {
+  result.durationS = Math.round((performance.now() - started) / 1000);
+  await mkdir(outDir, { recursive: true });
+  const stem = result.date.slice(0, 10);
+  const json = path.join(outDir, `${stem}.json`);
+  const svg = path.join(outDir, `${stem}.svg`);
+  await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+  await writeFile(svg, renderTimelineSvg(result));
+  const markdown = path.join(ROOT, "BENCHMARKS.md");
+  await writeFile(markdown, renderBenchmarksMarkdown(result, path.relative(ROOT, svg), path.relative(ROOT, json)));
+  return [path.relative(ROOT, json), path.relative(ROOT, svg), "BENCHMARKS.md"];
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
