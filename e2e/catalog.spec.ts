@@ -80,3 +80,16 @@ test.describe("errors", () => {
     expect(await response.text()).toContain("segments");
   });
 });
+
+test.describe("static assets", () => {
+  test("the page's scripts are served before the function, cached as immutable", async ({ request }) => {
+    const html = await (await request.get("/bikes?limit=1")).text();
+    const script = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, "the page links a /_next/static script").toBeTruthy();
+    const response = await request.get(script!);
+    expect(response.status()).toBe(200);
+    expect(response.headers()["content-type"]).toMatch(/javascript/);
+    // Hashed build files never change: CloudFront (S3) and the local emulator both say so.
+    expect(response.headers()["cache-control"]).toContain("immutable");
+  });
+});
