@@ -1,6 +1,8 @@
-// What every spec imports: the target URL, the catalog size it expects, and a page that records
-// console errors so a spec can assert there were none.
+// What every spec imports: the target URL, the catalog size it expects, a page that records
+// console errors so a spec can assert there were none, and a recorder of page timelines whose chart
+// ends up in the HTML report.
 import { test as base, expect, type ConsoleMessage } from "@playwright/test";
+import { attachTimelines, recordPageTimeline, type PageTimeline, type TimelineOptions } from "./timing";
 
 export const EXPECTED_BIKES = Number(process.env.EXPECTED_BIKES ?? 2000);
 
@@ -10,7 +12,13 @@ export function targetUrl(): string {
   return url.replace(/\/$/, "");
 }
 
-export const test = base.extend<{ consoleErrors: string[] }>({
+/** Records timelines with the test's page; every one recorded is charted in the report, even when the test fails. */
+export interface TimelineRecorder {
+  record(url: string, options?: TimelineOptions): Promise<PageTimeline>;
+  readonly recorded: readonly PageTimeline[];
+}
+
+export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRecorder }>({
   baseURL: async ({}, use) => use(targetUrl()),
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
@@ -19,6 +27,18 @@ export const test = base.extend<{ consoleErrors: string[] }>({
     });
     page.on("pageerror", (error) => errors.push(error.message));
     await use(errors);
+  },
+  timeline: async ({ page }, use, testInfo) => {
+    const recorded: PageTimeline[] = [];
+    await use({
+      record: async (url, options) => {
+        const timeline = await recordPageTimeline(page, url, options);
+        recorded.push(timeline);
+        return timeline;
+      },
+      recorded,
+    });
+    await attachTimelines(testInfo, recorded);
   },
 });
 
