@@ -9,6 +9,11 @@ const nextConfig = {
   // the OpenNext wrapper decides (see open-next.config.ts).
   compress: true,
   reactStrictMode: true,
+  experimental: {
+    // The stylesheet in <style> rather than a <link>: a render-blocking request before the shell
+    // can paint, and inline scripts (React's boundary reveals) wait for pending stylesheets.
+    inlineCss: true,
+  },
 };
 
 export default nextConfig;
