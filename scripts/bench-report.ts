@@ -60,6 +60,17 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       met: a !== undefined && b !== undefined ? b - a <= 50 : undefined,
     });
   }
+  {
+    const a = small?.peakRssMb["streamed-256mb@off"];
+    const b = large?.peakRssMb["streamed-256mb@off"];
+    const done = large?.http["streamed-256mb@off"];
+    const ok = done !== undefined && done.status.length > 0 && done.status.every((status) => status === 200);
+    checks.push({
+      name: "Same page from a 256 MB function (V8 heap capped at 230 MB): RSS growth at most 50 MB, 100,000 bikes served whole",
+      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB); 100,000-bike page ${ok ? "served 200 every run" : "failed"}` : "not measured",
+      met: a !== undefined && b !== undefined ? b - a <= 50 && ok : undefined,
+    });
+  }
   return checks;
 }
 
