@@ -36,15 +36,21 @@ test.describe("streaming on the wire", () => {
     expect(m.markers.firstRow).toBe(m.markers.shell);
   });
 
-  test("/bikes answers its first byte before /bikes/buffered does", async () => {
-    const streamed: number[] = [];
-    const buffered: number[] = [];
+  test("/bikes answers its first byte, and its first row, before /bikes/buffered answers anything", async () => {
+    const streamedTtfb: number[] = [];
+    const streamedFirstRow: number[] = [];
+    const bufferedTtfb: number[] = [];
     // Alternate the two so that whatever else the machine is doing hits both alike.
     for (let run = 0; run < 3; run++) {
-      streamed.push((await measure(`${targetUrl()}/bikes`)).ttfbMs);
-      buffered.push((await measure(`${targetUrl()}/bikes/buffered`)).ttfbMs);
+      const streamed = await measure(`${targetUrl()}/bikes`, { markers: MARKERS });
+      streamedTtfb.push(streamed.ttfbMs);
+      streamedFirstRow.push(streamed.markers.firstRow ?? Infinity);
+      bufferedTtfb.push((await measure(`${targetUrl()}/bikes/buffered`)).ttfbMs);
     }
-    expect(summarize(streamed).median).toBeLessThan(summarize(buffered).median);
+    expect(summarize(streamedTtfb).median).toBeLessThan(summarize(bufferedTtfb).median);
+    // On the wire, the first row of the streamed page is in before the buffered page's first byte.
+    // (In Chromium, React's ~300 ms reveal throttle can make it *visible* later: see BENCHMARKS.md.)
+    expect(summarize(streamedFirstRow).median).toBeLessThan(summarize(bufferedTtfb).median);
   });
 
   test("/api/bikes sends the first NDJSON line before the scan ends", async () => {
