@@ -19,7 +19,7 @@ import { measure, summarize, type Measurement, type Summary } from "@firstbyte/t
 import { recordPageTimeline, type PageTimeline } from "../e2e/timing";
 import { readConfig, type CatalogConfig } from "../lib/config";
 import { renderBenchmarksMarkdown, renderTimelineSvg } from "./bench-report";
-import { buildLambdaIfStale, buildIfStaleAt, freePort, loadBikes, prepareTable, ROOT, startNextServer, stopProcess, waitUntilServing } from "./stack";
+import { buildIfStaleAt, buildLambdaIfStale, freePort, loadBikes, prepareTable, ROOT, serverEnv, startNextServer, stopProcess, waitUntilServing } from "./stack";
 
 // ---------------------------------------------------------------------------------------------
 // What is measured
@@ -162,7 +162,7 @@ async function buildBufferedBundleIfStale(log: (line: string) => void): Promise<
 }
 
 async function startTargetServer(target: Target, catalog: CatalogConfig): Promise<RunningServer> {
-  const env = { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region };
+  const env = serverEnv(catalog);
   if (target.server === "next-start") {
     const port = await freePort();
     const child: ChildProcess = startNextServer(port, catalog, "ignore");

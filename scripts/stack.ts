@@ -213,7 +213,7 @@ export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
 }
 
 /** What the server needs to find the table, on either path. */
-function serverEnv(catalog: CatalogConfig): Record<string, string> {
+export function serverEnv(catalog: CatalogConfig): Record<string, string> {
   return { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region, NEXT_TELEMETRY_DISABLED: "1" };
 }
 
