@@ -16,6 +16,13 @@ export interface ScanPagesOptions {
   table: string;
   /** DynamoDB `Limit` per request; default 200. */
   pageSize?: number;
+  /**
+   * `Limit` of each segment's first request; every later request of the segment doubles it, up to
+   * `pageSize`. A small first page reaches the consumer sooner (DynamoDB reads and the consumer
+   * renders fewer items before the first ones can be shown), larger later pages mean fewer round
+   * trips. Default: `pageSize` (every request asks for `pageSize`).
+   */
+  firstPageSize?: number;
   /** `ExclusiveStartKey` of the first request (only with `segments === 1`). */
   startKey?: Key;
   /** Default 1; more runs a parallel scan and yields pages of all segments in the order they complete. */
@@ -38,6 +45,7 @@ const MAX_REQUESTS_IN_FLIGHT = 50;
 interface ScanPlan {
   table: string;
   pageSize: number;
+  firstPageSize: number;
   startKey: Key | undefined;
   segments: number;
   maxItems: number | undefined;
@@ -70,13 +78,16 @@ export function scanPages<T = Record<string, unknown>>(
 
 function planScan(options: ScanPagesOptions): ScanPlan {
   if (typeof options !== "object" || options === null) throw new ScanOptionsError("scanPages needs an options object.");
-  const { table, pageSize = DEFAULT_PAGE_SIZE, startKey, segments = 1, maxItems, signal, consistentRead } = options;
+  const { table, pageSize = DEFAULT_PAGE_SIZE, firstPageSize = pageSize, startKey, segments = 1, maxItems, signal, consistentRead } = options;
   if (typeof table !== "string" || table.length === 0) {
     throw new ScanOptionsError("table must be a non-empty table name.");
   }
   // DynamoDB rejects Limit < 1 and sets no upper bound: each page also stops at 1 MB.
   if (!Number.isSafeInteger(pageSize) || pageSize < 1) {
     throw new ScanOptionsError(`pageSize must be a whole number of at least 1, got ${String(pageSize)}.`);
+  }
+  if (!Number.isSafeInteger(firstPageSize) || firstPageSize < 1 || firstPageSize > pageSize) {
+    throw new ScanOptionsError(`firstPageSize must be a whole number from 1 to pageSize (${pageSize}), got ${String(firstPageSize)}.`);
   }
   if (!Number.isSafeInteger(segments) || segments < 1 || segments > MAX_SEGMENTS) {
     throw new ScanOptionsError(`segments must be a whole number from 1 to ${MAX_SEGMENTS}, got ${String(segments)}.`);
@@ -104,7 +115,7 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   if (signal !== undefined && (typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
     throw new ScanOptionsError("signal must be an AbortSignal.");
   }
-  return { table, pageSize, startKey: checkedStartKey, segments, maxItems, signal, consistentRead };
+  return { table, pageSize, firstPageSize, startKey: checkedStartKey, segments, maxItems, signal, consistentRead };
 }
 
 async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): AsyncGenerator<ScanPage<T>, void, undefined> {
@@ -127,15 +138,16 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
   // Segments waiting for their next request, oldest first, with the key each continues from.
   // A segment is here, in `pending` (request in flight or page not yet yielded), or done.
   const idle = new SegmentQueue();
-  for (let segment = 0; segment < plan.segments; segment++) idle.push(segment, segment === 0 ? plan.startKey : undefined);
-  const pending = new Set<number>();
+  for (let segment = 0; segment < plan.segments; segment++) idle.push(segment, segment === 0 ? plan.startKey : undefined, plan.firstPageSize);
+  // Segment -> the Limit of its request in flight (or of its page not yet yielded).
+  const pending = new Map<number, number>();
   let itemsYielded = 0;
   let index = 0;
 
-  const send = (segment: number, exclusiveStartKey: Key | undefined) => {
+  const send = ({ segment, key: exclusiveStartKey, limit }: QueuedSegment) => {
     const input: ScanCommandInput = {
       TableName: plan.table,
-      Limit: plan.maxItems === undefined ? plan.pageSize : Math.min(plan.pageSize, plan.maxItems - itemsYielded),
+      Limit: plan.maxItems === undefined ? limit : Math.min(limit, plan.maxItems - itemsYielded),
     };
     if (exclusiveStartKey !== undefined) input.ExclusiveStartKey = exclusiveStartKey;
     if (plan.segments > 1) {
@@ -143,7 +155,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
       input.TotalSegments = plan.segments;
     }
     if (plan.consistentRead !== undefined) input.ConsistentRead = plan.consistentRead;
-    pending.add(segment);
+    pending.set(segment, limit);
     const request = client.send(new ScanCommand(input), { abortSignal: requests.signal }).then(
       (output) => {
         settled.push({ segment, ok: true, output });
@@ -167,7 +179,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
       while (pending.size < MAX_REQUESTS_IN_FLIGHT) {
         const waiting = idle.shift();
         if (waiting === undefined) break;
-        send(waiting.segment, waiting.key);
+        send(waiting);
       }
       if (pending.size === 0) return;
       while (settled.length === 0 && !signal?.aborted) {
@@ -178,6 +190,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
       throwIfAborted(signal);
       const next = settled.shift();
       if (next === undefined) continue;
+      const limit = pending.get(next.segment) ?? plan.pageSize;
       pending.delete(next.segment);
       if (!next.ok) throw next.error;
 
@@ -185,7 +198,7 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
       const lastKey = toKey(next.output.LastEvaluatedKey);
       itemsYielded += items.length;
       const budgetSpent = plan.maxItems !== undefined && itemsYielded >= plan.maxItems;
-      if (lastKey !== undefined && !budgetSpent) idle.push(next.segment, lastKey);
+      if (lastKey !== undefined && !budgetSpent) idle.push(next.segment, lastKey, Math.min(plan.pageSize, limit * 2));
       yield { items, lastKey, segment: next.segment, index: index++ };
     }
   } finally {
@@ -210,16 +223,23 @@ function toKey(lastEvaluatedKey: Record<string, unknown> | undefined): Key | und
   return checked.key;
 }
 
+/** A segment waiting for its next request: where it continues and the Limit it asks for. */
+interface QueuedSegment {
+  segment: number;
+  key: Key | undefined;
+  limit: number;
+}
+
 /** FIFO of segments waiting for a request; O(1) per operation even with a million segments. */
 class SegmentQueue {
-  #entries: Array<{ segment: number; key: Key | undefined }> = [];
+  #entries: QueuedSegment[] = [];
   #head = 0;
 
-  push(segment: number, key: Key | undefined): void {
-    this.#entries.push({ segment, key });
+  push(segment: number, key: Key | undefined, limit: number): void {
+    this.#entries.push({ segment, key, limit });
   }
 
-  shift(): { segment: number; key: Key | undefined } | undefined {
+  shift(): QueuedSegment | undefined {
     const entry = this.#entries[this.#head];
     if (entry === undefined) return undefined;
     this.#head++;

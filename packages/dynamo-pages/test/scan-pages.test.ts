@@ -145,6 +145,44 @@ describe("scanPages, one segment", { timeout: 10_000 }, () => {
   });
 });
 
+describe("scanPages with firstPageSize", { timeout: 10_000 }, () => {
+  it("asks for firstPageSize first and doubles each request up to pageSize, every item once", async () => {
+    const log = logScans();
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 200, firstPageSize: 25 }));
+    log.stop();
+    // 25 + 50 + 100 = 175, then the 875 left in pages of 200: 4 × 200 and 75.
+    assert.deepEqual(log.inputs.map((input) => input.Limit), [25, 50, 100, 200, 200, 200, 200, 200]);
+    assert.deepEqual(pages.map((p) => p.items.length), [25, 50, 100, 200, 200, 200, 200, 75]);
+    assert.deepEqual(sorted(idsOf(pages)), allIds);
+  });
+
+  it("stops the ramp at pageSize even when doubling would pass it", async () => {
+    const log = logScans();
+    await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 300, firstPageSize: 100 }));
+    log.stop();
+    assert.deepEqual(log.inputs.map((input) => input.Limit), [100, 200, 300, 300, 300]);
+  });
+
+  it("ramps every segment of a parallel scan on its own", async () => {
+    const log = logScans();
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, firstPageSize: 10, segments: 2 }));
+    log.stop();
+    assert.deepEqual(sorted(idsOf(pages)), allIds);
+    for (const segment of [0, 1]) {
+      const limits = log.inputs.filter((input) => input.Segment === segment).map((input) => input.Limit);
+      assert.deepEqual(limits.slice(0, 5), [10, 20, 40, 80, 100], `segment ${segment}`);
+    }
+  });
+
+  it("keeps maxItems exact: the ramp's Limit is cut to what is left", async () => {
+    const log = logScans();
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 200, firstPageSize: 25, maxItems: 120 }));
+    log.stop();
+    assert.deepEqual(log.inputs.map((input) => input.Limit), [25, 50, 45]);
+    assert.equal(idsOf(pages).length, 120);
+  });
+});
+
 describe("scanPages with maxItems", { timeout: 10_000 }, () => {
   it("stops at exactly maxItems with the resume key, and resuming reads the rest without overlap", async () => {
     const log = logScans();
@@ -347,6 +385,9 @@ describe("scanPages options", { timeout: 10_000 }, () => {
     ["pageSize negative", { table: TABLE, pageSize: -5 }, /pageSize/],
     ["pageSize fractional", { table: TABLE, pageSize: 2.5 }, /pageSize/],
     ["pageSize NaN", { table: TABLE, pageSize: Number.NaN }, /pageSize/],
+    ["firstPageSize 0", { table: TABLE, firstPageSize: 0 }, /firstPageSize/],
+    ["firstPageSize fractional", { table: TABLE, firstPageSize: 2.5 }, /firstPageSize/],
+    ["firstPageSize above pageSize", { table: TABLE, pageSize: 50, firstPageSize: 51 }, /firstPageSize/],
     ["segments 0", { table: TABLE, segments: 0 }, /segments/],
     ["segments fractional", { table: TABLE, segments: 1.5 }, /segments/],
     ["segments over 1,000,000", { table: TABLE, segments: 1_000_001 }, /segments/],
