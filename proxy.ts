@@ -7,7 +7,7 @@ import { parseCatalogQuery, parseMode } from "@/lib/params";
 
 export function proxy(request: NextRequest): Response | undefined {
   const { pathname, searchParams } = request.nextUrl;
-  const parsed = parseCatalogQuery(searchParams, catalogConfig().defaultPageSize);
+  const parsed = parseCatalogQuery(searchParams, catalogConfig());
   const errors = parsed.ok ? [] : parsed.errors;
   if (pathname.startsWith("/api/")) {
     const mode = parseMode(searchParams);

@@ -16,6 +16,7 @@ export function bikePages(query: CatalogQuery, signal?: AbortSignal): AsyncGener
   return scanPages<Bike>(documentClient(), {
     table: config().table,
     pageSize: query.pageSize,
+    firstPageSize: query.firstPageSize,
     segments: query.segments,
     startKey: query.cursor,
     maxItems: query.limit,

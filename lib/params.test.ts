@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { encodeCursor } from "@firstbyte/dynamo-pages";
 import { parseCatalogQuery, parseMode } from "./params";
 
-const parse = (query: string) => parseCatalogQuery(new URLSearchParams(query), 200);
+const DEFAULTS = { defaultPageSize: 200, firstPageSize: 25 };
+const parse = (query: string) => parseCatalogQuery(new URLSearchParams(query), DEFAULTS);
 const params = (query: string) => {
   const result = parse(query);
   return result.ok ? [] : result.errors.map((error) => error.param);
@@ -11,7 +12,16 @@ const params = (query: string) => {
 
 describe("parseCatalogQuery", () => {
   it("uses the defaults when nothing is given", () => {
-    assert.deepEqual(parse(""), { ok: true, query: { pageSize: 200, segments: 1, limit: undefined, cursor: undefined, cursorToken: undefined } });
+    assert.deepEqual(parse(""), { ok: true, query: { pageSize: 200, firstPageSize: 25, segments: 1, limit: undefined, cursor: undefined, cursorToken: undefined } });
+  });
+
+  it("ramps from the first page size only when the request sets no pageSize", () => {
+    const given = parse("pageSize=150");
+    assert.ok(given.ok);
+    assert.deepEqual([given.query.firstPageSize, given.query.pageSize], [150, 150]);
+    const small = parseCatalogQuery(new URLSearchParams(""), { defaultPageSize: 10, firstPageSize: 25 });
+    assert.ok(small.ok);
+    assert.deepEqual([small.query.firstPageSize, small.query.pageSize], [10, 10]);
   });
 
   it("accepts the bounds", () => {
@@ -65,7 +75,7 @@ describe("parseCatalogQuery", () => {
   });
 
   it("reads Next's searchParams objects as well", () => {
-    const result = parseCatalogQuery({ pageSize: "50", segments: ["2"] }, 200);
+    const result = parseCatalogQuery({ pageSize: "50", segments: ["2"] }, DEFAULTS);
     assert.ok(result.ok);
     assert.equal(result.query.pageSize, 50);
     assert.equal(result.query.segments, 2);

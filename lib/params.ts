@@ -2,9 +2,15 @@
 // by the proxy that answers 400 before anything streams. Pure, so it is unit-tested directly.
 import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages";
 import { BIKE_KEY_SCHEMA } from "./bike";
+import type { CatalogConfig } from "./config";
 
 export interface CatalogQuery {
   pageSize: number;
+  /**
+   * Items asked for in the first Scan page; later pages double up to pageSize. Equal to pageSize
+   * when the request gives pageSize (then every page has that size, as asked).
+   */
+  firstPageSize: number;
   segments: number;
   /** Stop after this many items and hand back a cursor to go on from. */
   limit: number | undefined;
@@ -62,9 +68,14 @@ function truncate(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-export function parseCatalogQuery(params: Params, defaultPageSize: number): ParseResult {
+/** Page sizes when the request sets none (lib/config.ts: BIKES_PAGE_SIZE, BIKES_FIRST_PAGE_SIZE). */
+export type PageSizeDefaults = Pick<CatalogConfig, "defaultPageSize" | "firstPageSize">;
+
+export function parseCatalogQuery(params: Params, defaults: PageSizeDefaults): ParseResult {
   const errors: ParamError[] = [];
-  const pageSize = wholeNumber(params, "pageSize", errors) ?? defaultPageSize;
+  const givenPageSize = wholeNumber(params, "pageSize", errors);
+  const pageSize = givenPageSize ?? defaults.defaultPageSize;
+  const firstPageSize = givenPageSize ?? Math.min(defaults.firstPageSize, pageSize);
   const segments = wholeNumber(params, "segments", errors) ?? 1;
   const limit = wholeNumber(params, "limit", errors);
 
@@ -88,7 +99,7 @@ export function parseCatalogQuery(params: Params, defaultPageSize: number): Pars
     errors.push({ param: "segments", message: "limit and cursor need segments=1: a parallel scan has no single position to resume from" });
   }
 
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, query: { pageSize, segments, limit, cursor, cursorToken } };
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, query: { pageSize, firstPageSize, segments, limit, cursor, cursorToken } };
 }
 
 export type ResponseMode = "streamed" | "buffered";

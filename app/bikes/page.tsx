@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Streamed catalog" };
 export default async function StreamedCatalogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const startedAt = performance.now();
   const search = toSearchParams(await searchParams);
-  const parsed = parseCatalogQuery(search, config().defaultPageSize);
+  const parsed = parseCatalogQuery(search, config());
   // The proxy answers bad parameters with a 400 before this renders; this is the fallback.
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
 
@@ -22,8 +22,11 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
     <main>
       <h1>Bikes, streamed</h1>
       <p className="lede">
-        The shell you are reading left the server before DynamoDB answered. Each Scan page of{" "}
-        {parsed.query.pageSize} bikes arrives in its own Suspense boundary as soon as DynamoDB returns it
+        The shell you are reading left the server before DynamoDB answered. Each Scan page
+        {parsed.query.firstPageSize < parsed.query.pageSize
+          ? ` (the first of ${parsed.query.firstPageSize} bikes, each later one twice as large, up to ${parsed.query.pageSize})`
+          : ` of ${parsed.query.pageSize} bikes`}{" "}
+        arrives in its own Suspense boundary as soon as DynamoDB returns it
         {parsed.query.segments > 1 ? `, from ${parsed.query.segments} parallel scan segments` : ""}.
       </p>
       <div id="catalog">

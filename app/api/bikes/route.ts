@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export async function GET(request: Request): Promise<Response> {
   const search = new URL(request.url).searchParams;
-  const parsed = parseCatalogQuery(search, config().defaultPageSize);
+  const parsed = parseCatalogQuery(search, config());
   const mode = parseMode(search);
   if (!parsed.ok || !mode.ok) return badRequestJson([...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)]);
 

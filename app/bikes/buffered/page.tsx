@@ -14,7 +14,7 @@ export const metadata: Metadata = { title: "Buffered catalog" };
 export default async function BufferedCatalogPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const startedAt = performance.now();
   const search = toSearchParams(await searchParams);
-  const parsed = parseCatalogQuery(search, config().defaultPageSize);
+  const parsed = parseCatalogQuery(search, config());
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
 
   const { bikes, lastKey } = await allBikes(parsed.query);
