@@ -46,17 +46,18 @@ test.describe("the catalog in the browser, in order", () => {
     }
 
     const { streamed, buffered } = runs[1]!;
-    // Streaming: the shell is on screen while the rows are still on their way; each Scan page
-    // arrives hidden and is revealed later, so rows keep appearing after the first.
-    expect(streamed.shell.visible, "/bikes: the shell is visible before the first row is").toBeLessThan(streamed.firstRow.visible);
+    // Streaming: the shell is in the DOM before any row; the small first Scan page (decision 006)
+    // usually lands before the first frame and paints with the shell, never before it. Each later
+    // page arrives hidden and is revealed later, so rows keep appearing after the first.
+    expect(streamed.shell.inserted, "/bikes: the shell is in the DOM before the first row").toBeLessThan(streamed.firstRow.inserted);
+    expect(streamed.shell.visible, "/bikes: the shell is visible no later than the first row").toBeLessThanOrEqual(streamed.firstRow.visible);
     expect(streamed.firstRow.inserted, "/bikes: the rows arrive over time").toBeLessThan(streamed.lastRow.inserted);
     expect(streamed.firstRow.visible, "/bikes: the first row is visible before the last row is").toBeLessThan(streamed.lastRow.visible);
     // Against the buffered page, each time from its own navigation start: the streamed page has
     // its first byte and its painted shell while the buffered page is still waiting for the whole
-    // scan. Rows are not compared across pages: React holds the first reveal until ~300 ms after
-    // the first paint, and at 2,000 bikes on a 2-core machine, where the browser's main thread is
-    // busy with the app's scripts and hydration, the streamed first row lands about where the
-    // buffered first byte does (the chart in the report shows by how much).
+    // scan. Rows are not compared across pages here: when the first Scan page misses the first
+    // frame, React holds its reveal until 300 ms after it, and on a loaded 2-core machine that can
+    // land near the buffered first byte (the wire test compares rows; the chart shows the gap).
     expect(streamed.responseStart, "/bikes answers its first byte before /bikes/buffered does").toBeLessThan(buffered.responseStart);
     expect(streamed.shell.visible, "/bikes paints its shell before /bikes/buffered paints anything").toBeLessThan(buffered.shell.visible);
     expect(consoleErrors).toEqual([]);
