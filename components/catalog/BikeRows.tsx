@@ -1,27 +1,23 @@
-import Link from "next/link";
 import type { Bike } from "@/lib/bike";
+import { BikeRow, type BikeRowData } from "./BikeRow";
 import { BIKE_COLUMNS } from "./BikeTable";
 
 const price = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
-export function BikeRow({ bike }: { bike: Bike }) {
-  return (
-    <tr data-bike-id={bike.id}>
-      <th scope="row">
-        <Link href={`/bikes/${encodeURIComponent(bike.id)}`} prefetch={false}>
-          {bike.brand} {bike.model}
-        </Link>
-      </th>
-      <td>{bike.type}</td>
-      <td>{bike.frameSize}</td>
-      <td>{bike.wheelSize}</td>
-      <td>{bike.colour}</td>
-      <td>{bike.year}</td>
-      <td>{bike.weightKg.toFixed(1)} kg</td>
-      <td className="num">{price.format(bike.price)}</td>
-      <td className="num">{bike.stock}</td>
-    </tr>
-  );
+/** The row's text: formatted once, where the bike is read, and sent to the row ready to show. */
+export function bikeRowData(bike: Bike): BikeRowData {
+  return {
+    id: bike.id,
+    name: `${bike.brand} ${bike.model}`,
+    type: bike.type,
+    frameSize: bike.frameSize,
+    wheelSize: bike.wheelSize,
+    colour: bike.colour,
+    year: bike.year,
+    weight: `${bike.weightKg.toFixed(1)} kg`,
+    price: price.format(bike.price),
+    stock: bike.stock,
+  };
 }
 
 /** One DynamoDB Scan page of bikes: a <tbody> of its own, so each page streams as a unit. */
@@ -29,7 +25,7 @@ export function BikeRows({ bikes, page }: { bikes: Bike[]; page?: number }) {
   return (
     <tbody data-scan-page={page}>
       {bikes.map((bike) => (
-        <BikeRow key={bike.id} bike={bike} />
+        <BikeRow key={bike.id} row={bikeRowData(bike)} />
       ))}
     </tbody>
   );
