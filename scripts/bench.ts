@@ -61,21 +61,17 @@ export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` 
 
 /**
  * Runs per target and size. The whole bench must finish within 20 minutes on the 2-core machine, and
- * at 100,000 bikes one run of every variant alone takes ~4.5 min (a ~100 MB page is 15–30 s to
- * render; 47 s more under the 2 MB/s model), so 5 runs of each would take ~26 min there. At that
- * size the full runs go to the variants whose time is the code's, not the model's: the streamed
- * page and the NDJSON stream with the bandwidth model off (the flat-TTFB target is read there; the
- * first 6 MiB, TTFB included, are not throttled either way). The others run once: a 100 MB body
- * under the model is 47 s of fixed-rate transfer, the buffered page's first byte is its whole
- * render (~30 s, never close to a race), a 100 MB response cannot pass a buffered Lambda's 6 MB limit
- * (the same 502 every time), and one run is enough to show that a 256 MB function serves the page.
- * The report states n for every cell.
+ * at 100,000 bikes every streamed /bikes variant gets the full runs (the targets are read there), as
+ * does the NDJSON stream without the bandwidth model. The rest run once there, because their time
+ * is not the code's: the buffered page's first byte is its whole render (15–20 s, never close to a
+ * race) and under the 2 MB/s model its 97 MB body adds ~45 s of fixed-rate transfer; the NDJSON
+ * stream under the model is ~22 s of the same; a 97 MB response cannot pass a buffered Lambda's
+ * 6 MB limit (the same 502 every time). The report states n for every cell.
  */
+const ONCE_AT_100K = new Set(["buffered@aws", "buffered@off", "ndjson@aws", "opennext-buffered"]);
 function plannedRuns(target: Target, size: number, runs: number): number {
   if (size < 100_000) return runs;
-  const key = targetKey(target);
-  if (key === "streamed@off" || key === "ndjson@off") return runs;
-  return 1;
+  return ONCE_AT_100K.has(targetKey(target)) ? 1 : runs;
 }
 
 /** The browser loads pages at these sizes only (a 100 MB page is not a page anyone opens). */
