@@ -77,13 +77,13 @@ export function readConfig(env: Env = process.env): CatalogConfig {
   // boundary that completes after the first frame no sooner than 300 ms after it (react-dom's
   // inline $RC script, `$RT + 300`), so a first page that misses the first frame shows 300 ms late.
   // Measured in decision 006.
-  const firstPageSizeGiven = env.BIKES_FIRST_PAGE_SIZE?.trim() !== undefined && env.BIKES_FIRST_PAGE_SIZE.trim() !== "";
-  const firstPageSize = Math.min(wholeNumber(env, "BIKES_FIRST_PAGE_SIZE", "25", 1, 1000), defaultPageSize);
-  if (firstPageSizeGiven && Number(env.BIKES_FIRST_PAGE_SIZE) > defaultPageSize) {
-    throw new ConfigError(`BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE (${defaultPageSize}), got "${env.BIKES_FIRST_PAGE_SIZE?.trim()}"`);
+  const firstPageSize = wholeNumber(env, "BIKES_FIRST_PAGE_SIZE", "25", 1, 1000);
+  // The default first page shrinks to a smaller BIKES_PAGE_SIZE; a first page set larger is a mistake.
+  if (env.BIKES_FIRST_PAGE_SIZE?.trim() && firstPageSize > defaultPageSize) {
+    throw new ConfigError(`BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE (${defaultPageSize}), got "${firstPageSize}"`);
   }
 
-  return { endpoint, region, table, tableFrom, defaultPageSize, firstPageSize };
+  return { endpoint, region, table, tableFrom, defaultPageSize, firstPageSize: Math.min(firstPageSize, defaultPageSize) };
 }
 
 let cached: CatalogConfig | undefined;
