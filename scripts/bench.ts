@@ -197,19 +197,7 @@ async function startTargetServer(target: Target, catalog: CatalogConfig): Promis
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`lambda-url for ${targetKey(target)} exited (code ${code}) before it listened:\n${output.slice(-20).join("\n")}`)));
-    // Every line is read, so a chatty function never blocks on a full pipe; the last ones are kept for errors.
-    for (const stream of [child.stdout!, child.stderr!]) {
-      createInterface({ input: stream }).on("line", (line) => {
-        output.push(line);
-        if (output.length > 50) output.shift();
-        const ready = /function URL ready at (\S+)/.exec(line);
-        if (ready) resolve(ready[1]!);
-      });
-    }
-  });
+  const url = await firstMatch(child, /function URL ready at (\S+)/, `lambda-url for ${targetKey(target)}`);
   // The function's execution environments are the CLI's child processes; the CLI itself is the front.
   return { url, pids: () => (child.pid ? processTree(child.pid).filter((pid) => pid !== child.pid) : []), close: () => stopProcess(child) };
 }
@@ -388,7 +376,6 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
     const bar = bars.create(total, 0, { what: "" });
     const step = (what: string) => bar.increment(1, { what });
     const measurements = new Map<string, Measurement[]>();
-    const statuses = new Map<string, number[]>();
     const timeout = 300_000;
 
     // Warm-up: one short request each (the cold start and first route load are not what is compared).
@@ -409,7 +396,6 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
         previousBytes = m.bytes;
         runLog.set(key, [...(runLog.get(key) ?? []), { ttfbMs: Math.round(m.ttfbMs * 10) / 10, totalMs: Math.round(m.totalMs), status: m.status, after: previousKey }]);
         previousKey = key;
-        statuses.set(key, [...(statuses.get(key) ?? []), m.status]);
         if (m.status === 200) measurements.set(key, [...(measurements.get(key) ?? []), m]);
         step(`${key} run ${run + 1}`);
       }
@@ -427,7 +413,7 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
       if (withBr(plan)) step(`${key} br`);
       http[key] = {
         n,
-        status: statuses.get(key) ?? [],
+        status: (runLog.get(key) ?? []).map((r) => r.status),
         ttfbMs: summary(ms.map((m) => m.ttfbMs)),
         firstItemMs: summary(ms.map((m) => m.markers.firstItem)),
         totalMs: summary(ms.map((m) => m.totalMs)),
@@ -492,13 +478,29 @@ async function startDynamoDBProcess(): Promise<{ endpoint: string; close(): Prom
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`the DynamoDB process exited (code ${code}) before it listened`)));
-    createInterface({ input: child.stdout! }).on("line", (line) => {
-      if (line.startsWith("endpoint=")) resolve(line.slice("endpoint=".length));
-    });
-  });
+  const endpoint = await firstMatch(child, /^endpoint=(\S+)/, "the DynamoDB process");
   return { endpoint, close: () => stopProcess(child) };
+}
+
+/**
+ * The first capture of `pattern` in a child's stdout or stderr, line by line; rejects with the
+ * child's last lines if it exits first. Every line is read for the child's whole life, so a chatty
+ * child never blocks on a full pipe.
+ */
+function firstMatch(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+  const lastLines: string[] = [];
+  return new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`${what} exited (code ${code}) before it was ready:\n${lastLines.join("\n")}`)));
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on("line", (line) => {
+        lastLines.push(line);
+        if (lastLines.length > 20) lastLines.shift();
+        const match = pattern.exec(line);
+        if (match) resolve(match[1]!);
+      });
+    }
+  });
 }
 
 function medianBy<T>(list: T[], by: (item: T) => number): T | undefined {
