@@ -1,8 +1,7 @@
 import type { Bike } from "@/lib/bike";
 import { BikeRow, type BikeRowData } from "./BikeRow";
 import { BIKE_COLUMNS } from "./BikeTable";
-
-const price = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+import { formatPrice, formatWeight } from "./format";
 
 /** The row's text: formatted once, where the bike is read, and sent to the row ready to show. */
 export function bikeRowData(bike: Bike): BikeRowData {
@@ -14,8 +13,8 @@ export function bikeRowData(bike: Bike): BikeRowData {
     wheelSize: bike.wheelSize,
     colour: bike.colour,
     year: bike.year,
-    weight: `${bike.weightKg.toFixed(1)} kg`,
-    price: price.format(bike.price),
+    weight: formatWeight(bike.weightKg),
+    price: formatPrice(bike.price),
     stock: bike.stock,
   };
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { formatPrice, formatWeight } from "@/components/catalog/format";
 import { getBike } from "@/lib/catalog";
 
 type Params = Promise<{ id: string }>;
@@ -19,8 +20,6 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   return { title: bike ? `${bike.brand} ${bike.model}` : "Bike not found" };
 }
 
-const price = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
-
 /** One bike by its id (GetItem). No Suspense above it, so notFound() still sets a 404 status. */
 export default async function BikePage({ params }: { params: Params }) {
   const bike = await getBike(bikeId(await params));
@@ -36,8 +35,8 @@ export default async function BikePage({ params }: { params: Params }) {
         <dt>Wheel size</dt><dd>{bike.wheelSize}</dd>
         <dt>Colour</dt><dd>{bike.colour}</dd>
         <dt>Year</dt><dd>{bike.year}</dd>
-        <dt>Weight</dt><dd>{bike.weightKg.toFixed(1)} kg</dd>
-        <dt>Price</dt><dd>{price.format(bike.price)}</dd>
+        <dt>Weight</dt><dd>{formatWeight(bike.weightKg)}</dd>
+        <dt>Price</dt><dd>{formatPrice(bike.price)}</dd>
         <dt>In stock</dt><dd>{bike.stock}</dd>
         <dt>Id</dt><dd><code>{bike.id}</code></dd>
       </dl>
