@@ -7,14 +7,14 @@ const config = {
     override: {
       // Our wrapper instead of the built-in "aws-lambda-streaming": same wire format, but
       // OpenNextNodeResponse no longer keeps every chunk of the page in memory, and compression is
-      // identity unless asked (brotli quality 4, not 11). See lambda/streaming-wrapper.ts.
-      wrapper: () => import("./lambda/streaming-wrapper.ts").then((module) => module.default),
-      // Function URLs send payload format 2.0, the API Gateway v2 shape (lambda-streaming.md §2).
+      // identity unless asked (brotli quality 4, not 11). See opennext-wrapper/streaming-wrapper.ts.
+      wrapper: () => import("./opennext-wrapper/streaming-wrapper.ts").then((module) => module.default),
+      // Function URLs send payload format 2.0, the API Gateway v2 shape (docs/lambda-streaming.md §2).
       converter: "aws-apigw-v2",
       // Every page is dynamic (DynamoDB on each request): no ISR, no revalidateTag, no
       // revalidation queue. "dummy" keeps the handler from calling S3, DynamoDB or SQS, so it
       // needs no AWS credentials; with the defaults every request without credentials logs
-      // errors and waits ~150 ms (findings.md).
+      // errors and waits ~150 ms (docs/local-setup.md).
       incrementalCache: "dummy",
       tagCache: "dummy",
       queue: "dummy",
@@ -23,7 +23,7 @@ const config = {
   imageOptimization: {
     // The app uses no next/image, but sst.aws.Nextjs deploys this function anyway (arm64).
     // OpenNext's default install passes --arch=arm64, which npm 11 ignores and installs x64
-    // sharp (findings.md); --cpu and --libc pick the arm64 Linux binaries.
+    // sharp (docs/local-setup.md); --cpu and --libc pick the arm64 Linux binaries.
     install: {
       packages: ["sharp@0.35.5"],
       additionalArgs: "--cpu=arm64 --libc=glibc",

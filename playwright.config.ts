@@ -2,7 +2,7 @@
 // with BASE_URL=https://xxxx.cloudfront.net it runs unchanged against a deployed stage.
 import { defineConfig } from "@playwright/test";
 
-// Debian's Chromium: browser downloads are not possible on the project's machines (findings.md).
+// Debian's Chromium: browser downloads are not possible on the project's machines (docs/local-setup.md).
 const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
 export default defineConfig({
@@ -21,7 +21,14 @@ export default defineConfig({
     launchOptions: {
       executablePath,
       // Root in a container needs --no-sandbox; the rest keeps Chromium off the closed network.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+      ],
     },
     trace: "retain-on-failure",
   },

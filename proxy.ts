@@ -1,7 +1,7 @@
 // Validates the catalog's query parameters before a route renders. A streamed page commits to its
 // status with the first byte of the shell, so a 400 has to be decided here, not in the page.
 import type { NextRequest } from "next/server";
-import { badRequestHtml, badRequestJson } from "@/components/errors/bad-request-response";
+import { badRequestHtml, badRequestJson } from "@/lib/bad-request-response";
 import { config as catalogConfig } from "@/lib/config";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
 

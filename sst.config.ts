@@ -33,12 +33,7 @@ const SERVER_TIMEOUT = "60 seconds";
 
 // Only the actions the pages use. The table has no secondary index yet; a new index needs
 // `${arn}/index/*` added here, on purpose.
-const BIKES_READ_ACTIONS = [
-  "dynamodb:Scan",
-  "dynamodb:Query",
-  "dynamodb:GetItem",
-  "dynamodb:DescribeTable",
-];
+const BIKES_READ_ACTIONS = ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:DescribeTable"];
 
 // CloudFront compresses only responses with a Content-Length (1,000 to 10,000,000 bytes), so
 // a chunked stream leaves the edge uncompressed whatever we do. Compressing in the function

@@ -6,9 +6,12 @@ export default function CatalogError({ error, reset }: { error: Error & { digest
     <main>
       <h1>Something went wrong</h1>
       <p className="error" role="alert">
-        The catalog could not be read{error.digest ? ` (reference ${error.digest})` : ""}. The server log has the details.
+        The catalog could not be read{error.digest ? ` (reference ${error.digest})` : ""}. The server log has the
+        details.
       </p>
-      <button type="button" onClick={reset}>Try again</button>
+      <button type="button" onClick={reset}>
+        Try again
+      </button>
     </main>
   );
 }

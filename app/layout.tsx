@@ -14,10 +14,16 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <header className="site-header">
-          <Link href="/" className="brand">Firstbyte</Link>
+          <Link href="/" className="brand">
+            Firstbyte
+          </Link>
           <nav>
-            <Link href="/bikes" prefetch={false}>Streamed</Link>
-            <Link href="/bikes/buffered" prefetch={false}>Buffered</Link>
+            <Link href="/bikes" prefetch={false}>
+              Streamed
+            </Link>
+            <Link href="/bikes/buffered" prefetch={false}>
+              Buffered
+            </Link>
             <a href="/api/bikes">NDJSON API</a>
           </nav>
         </header>

@@ -10,7 +10,10 @@ interface PageLine {
 
 function parseLines(text: string): PageLine[] {
   expect(text.endsWith("\n")).toBe(true);
-  return text.trimEnd().split("\n").map((line) => JSON.parse(line) as PageLine);
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as PageLine);
 }
 
 test.describe("/api/bikes", () => {

@@ -1,15 +1,19 @@
 // What the browser sees of the streamed and the buffered catalog, in order — never milliseconds
 // (timings are the benchmark's job: npm run measure). The chart of every recorded page is attached
 // to the HTML report as timeline.svg, the numbers as timeline.json.
+
+import type { PageTimeline } from "../scripts/browser-timeline/timing";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
-import type { PageTimeline } from "./timing";
 
 /** Asserts that the named moments happened in this order (ties allowed), naming the pair that is not. */
 function expectInOrder(timeline: PageTimeline, moments: Array<[string, number]>): void {
   for (let i = 1; i < moments.length; i++) {
     const [earlierName, earlier] = moments[i - 1]!;
     const [laterName, later] = moments[i]!;
-    expect(earlier, `${timeline.label}: ${earlierName} (${earlier.toFixed(1)} ms) is not after ${laterName} (${later.toFixed(1)} ms)`).toBeLessThanOrEqual(later);
+    expect(
+      earlier,
+      `${timeline.label}: ${earlierName} (${earlier.toFixed(1)} ms) is not after ${laterName} (${later.toFixed(1)} ms)`,
+    ).toBeLessThanOrEqual(later);
   }
 }
 
@@ -31,7 +35,10 @@ function expectComplete(timeline: PageTimeline): void {
 }
 
 test.describe("the catalog in the browser, in order", () => {
-  test("the streamed page paints its shell first and reveals rows after it; the buffered page paints later", async ({ timeline, consoleErrors }) => {
+  test("the streamed page paints its shell first and reveals rows after it; the buffered page paints later", async ({
+    timeline,
+    consoleErrors,
+  }) => {
     // Two pairs, streamed then buffered each time; the first pair warms the server's route code and
     // the browser's cache of the app's scripts, and only the second pair is compared.
     const runs: Array<{ streamed: PageTimeline; buffered: PageTimeline }> = [];
@@ -49,17 +56,27 @@ test.describe("the catalog in the browser, in order", () => {
     // Streaming: the shell is in the DOM before any row; the small first Scan page (decision 006)
     // usually lands before the first frame and paints with the shell, never before it. Each later
     // page arrives hidden and is revealed later, so rows keep appearing after the first.
-    expect(streamed.shell.inserted, "/bikes: the shell is in the DOM before the first row").toBeLessThan(streamed.firstRow.inserted);
-    expect(streamed.shell.visible, "/bikes: the shell is visible no later than the first row").toBeLessThanOrEqual(streamed.firstRow.visible);
+    expect(streamed.shell.inserted, "/bikes: the shell is in the DOM before the first row").toBeLessThan(
+      streamed.firstRow.inserted,
+    );
+    expect(streamed.shell.visible, "/bikes: the shell is visible no later than the first row").toBeLessThanOrEqual(
+      streamed.firstRow.visible,
+    );
     expect(streamed.firstRow.inserted, "/bikes: the rows arrive over time").toBeLessThan(streamed.lastRow.inserted);
-    expect(streamed.firstRow.visible, "/bikes: the first row is visible before the last row is").toBeLessThan(streamed.lastRow.visible);
+    expect(streamed.firstRow.visible, "/bikes: the first row is visible before the last row is").toBeLessThan(
+      streamed.lastRow.visible,
+    );
     // Against the buffered page, each time from its own navigation start: the streamed page has
     // its first byte and its painted shell while the buffered page is still waiting for the whole
     // scan. Rows are not compared across pages here: when the first Scan page misses the first
     // frame, React holds its reveal until 300 ms after it, and on a loaded 2-core machine that can
     // land near the buffered first byte (the wire test compares rows; the chart shows the gap).
-    expect(streamed.responseStart, "/bikes answers its first byte before /bikes/buffered does").toBeLessThan(buffered.responseStart);
-    expect(streamed.shell.visible, "/bikes paints its shell before /bikes/buffered paints anything").toBeLessThan(buffered.shell.visible);
+    expect(streamed.responseStart, "/bikes answers its first byte before /bikes/buffered does").toBeLessThan(
+      buffered.responseStart,
+    );
+    expect(streamed.shell.visible, "/bikes paints its shell before /bikes/buffered paints anything").toBeLessThan(
+      buffered.shell.visible,
+    );
     expect(consoleErrors).toEqual([]);
   });
 });

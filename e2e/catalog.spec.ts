@@ -12,7 +12,9 @@ test.describe("streamed catalog in the browser", () => {
     await expect(page.locator("[data-bike-id]").last()).toBeVisible();
     await expect(page.locator("tbody.skeleton")).toHaveCount(0);
     await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
-    const ids = await page.locator("[data-bike-id]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
+    const ids = await page
+      .locator("[data-bike-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
     expect(new Set(ids).size).toBe(EXPECTED_BIKES);
     expect(consoleErrors).toEqual([]);
   });
@@ -28,13 +30,17 @@ test.describe("streamed catalog in the browser", () => {
   test("limit stops early with a next link that goes on without overlap", async ({ page, consoleErrors }) => {
     await page.goto("/bikes?limit=50&pageSize=20");
     await expect(page.locator("#catalog-summary")).toHaveAttribute("data-count", "50");
-    const first = await page.locator("[data-bike-id]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
+    const first = await page
+      .locator("[data-bike-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
     expect(first).toHaveLength(50);
     await expect(page.locator("tbody[data-scan-page]")).toHaveCount(3); // 20 + 20 + 10
     await page.locator("#catalog-next").click();
     await expect(page).toHaveURL(/cursor=/);
     await expect(page.locator("#catalog-summary")).toHaveAttribute("data-count", "50");
-    const second = await page.locator("[data-bike-id]").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
+    const second = await page
+      .locator("[data-bike-id]")
+      .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
     expect(second).toHaveLength(50);
     expect(second.filter((id) => first.includes(id))).toEqual([]);
     expect(consoleErrors).toEqual([]);

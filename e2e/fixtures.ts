@@ -1,8 +1,13 @@
 // What every spec imports: the target URL, the catalog size it expects, a page that records
 // console errors so a spec can assert there were none, and a recorder of page timelines whose chart
 // ends up in the HTML report.
-import { test as base, expect, type ConsoleMessage } from "@playwright/test";
-import { attachTimelines, recordPageTimeline, type PageTimeline, type TimelineOptions } from "./timing";
+import { test as base, type ConsoleMessage, expect } from "@playwright/test";
+import {
+  attachTimelines,
+  type PageTimeline,
+  recordPageTimeline,
+  type TimelineOptions,
+} from "../scripts/browser-timeline/timing";
 
 export const EXPECTED_BIKES = Number(process.env.EXPECTED_BIKES ?? 2000);
 
@@ -19,6 +24,7 @@ export interface TimelineRecorder {
 }
 
 export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRecorder }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter, which must be a destructuring pattern.
   baseURL: async ({}, use) => use(targetUrl()),
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];

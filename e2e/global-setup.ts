@@ -8,7 +8,12 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
     console.log(`e2e: testing ${process.env.BASE_URL}`);
     return;
   }
-  const stack = await startStack({ port: 0, persist: false, seedCount: Number(process.env.EXPECTED_BIKES ?? 2000), log: (line) => console.log(`e2e stack: ${line}`) });
+  const stack = await startStack({
+    port: 0,
+    persist: false,
+    seedCount: Number(process.env.EXPECTED_BIKES ?? 2000),
+    log: (line) => console.log(`e2e stack: ${line}`),
+  });
   process.env.BASE_URL = stack.url;
   console.log(`e2e: local stack at ${stack.url}`);
   return () => stack.close();

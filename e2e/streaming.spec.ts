@@ -34,7 +34,9 @@ test.describe("streaming on the wire", () => {
     const firstRow = html.indexOf(MARKERS.firstRow);
     expect(skeleton, "the shell carries the Suspense fallback").toBeGreaterThan(-1);
     expect(firstRow, "the first row comes after the fallback").toBeGreaterThan(skeleton);
-    expect(html.lastIndexOf(' hidden id="S:', firstRow), "the first row is in a streamed segment").toBeGreaterThan(skeleton);
+    expect(html.lastIndexOf(' hidden id="S:', firstRow), "the first row is in a streamed segment").toBeGreaterThan(
+      skeleton,
+    );
     // One read per Scan page at least: 2,000 bikes in pages of 200 cannot come in one piece.
     expect(m.chunks.length).toBeGreaterThan(2);
   });
@@ -65,7 +67,9 @@ test.describe("streaming on the wire", () => {
   });
 
   test("/api/bikes sends the first NDJSON line before the scan ends", async () => {
-    const m = await measure(`${targetUrl()}/api/bikes?pageSize=100`, { markers: { firstLine: '{"page":0,', lastLine: `"page":${Math.ceil(EXPECTED_BIKES / 100) - 1},` } });
+    const m = await measure(`${targetUrl()}/api/bikes?pageSize=100`, {
+      markers: { firstLine: '{"page":0,', lastLine: `"page":${Math.ceil(EXPECTED_BIKES / 100) - 1},` },
+    });
     expect(m.status).toBe(200);
     expect(m.markers.firstLine).toBeDefined();
     expect(m.markers.lastLine).toBeDefined();

@@ -28,7 +28,10 @@ describe("generateBike", () => {
     const sizes = [...generateBikes(2000)].map((bike) => {
       // DynamoDB's item size: attribute names plus values, close to the marshalled JSON length.
       const item = marshall(bike);
-      return Object.entries(item).reduce((sum, [name, value]) => sum + name.length + JSON.stringify(Object.values(value)[0]).length, 0);
+      return Object.entries(item).reduce(
+        (sum, [name, value]) => sum + name.length + JSON.stringify(Object.values(value)[0]).length,
+        0,
+      );
     });
     const sorted = sizes.sort((a, b) => a - b);
     const median = sorted[sorted.length >> 1]!;

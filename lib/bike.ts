@@ -17,29 +17,124 @@ export interface Bike {
   description: string;
 }
 
-export const BIKE_TYPES = ["road", "gravel", "mountain", "hybrid", "city", "touring", "cargo", "e-bike", "bmx", "track"] as const;
+export const BIKE_TYPES = [
+  "road",
+  "gravel",
+  "mountain",
+  "hybrid",
+  "city",
+  "touring",
+  "cargo",
+  "e-bike",
+  "bmx",
+  "track",
+] as const;
 export type BikeType = (typeof BIKE_TYPES)[number];
 
 /** The Bikes table's key schema: string hash key `id`, no sort key. */
 export const BIKE_KEY_SCHEMA = { id: "S" } as const;
 
-const BRANDS = ["Alder", "Brightwheel", "Cadence", "Driftline", "Eskerfield", "Fernhill", "Granite Works", "Harrow & Vale", "Ironbark", "Juniper", "Kestrel Row", "Larchmont"];
-const MODEL_WORDS = ["Aero", "Summit", "Ridge", "Tempo", "Strada", "Vista", "Nomad", "Pulse", "Orbit", "Crest", "Falcon", "Meridian", "Trail", "Harbor", "Quill", "Zephyr"];
-const COLOURS = ["graphite", "sage green", "signal orange", "midnight blue", "chalk white", "oxblood", "desert sand", "storm grey", "teal", "raw aluminium"];
+const BRANDS = [
+  "Alder",
+  "Brightwheel",
+  "Cadence",
+  "Driftline",
+  "Eskerfield",
+  "Fernhill",
+  "Granite Works",
+  "Harrow & Vale",
+  "Ironbark",
+  "Juniper",
+  "Kestrel Row",
+  "Larchmont",
+];
+const MODEL_WORDS = [
+  "Aero",
+  "Summit",
+  "Ridge",
+  "Tempo",
+  "Strada",
+  "Vista",
+  "Nomad",
+  "Pulse",
+  "Orbit",
+  "Crest",
+  "Falcon",
+  "Meridian",
+  "Trail",
+  "Harbor",
+  "Quill",
+  "Zephyr",
+];
+const COLOURS = [
+  "graphite",
+  "sage green",
+  "signal orange",
+  "midnight blue",
+  "chalk white",
+  "oxblood",
+  "desert sand",
+  "storm grey",
+  "teal",
+  "raw aluminium",
+];
 const FRAME_SIZES = ["XS", "S", "M", "L", "XL"];
 const WHEELS: Record<BikeType, string[]> = {
-  road: ["700c"], gravel: ["700c", "650b"], mountain: ['27.5"', '29"'], hybrid: ["700c"], city: ["700c", '28"'],
-  touring: ["700c", '26"'], cargo: ['20"', '24"'], "e-bike": ["700c", '27.5"', '29"'], bmx: ['20"'], track: ["700c"],
+  road: ["700c"],
+  gravel: ["700c", "650b"],
+  mountain: ['27.5"', '29"'],
+  hybrid: ["700c"],
+  city: ["700c", '28"'],
+  touring: ["700c", '26"'],
+  cargo: ['20"', '24"'],
+  "e-bike": ["700c", '27.5"', '29"'],
+  bmx: ['20"'],
+  track: ["700c"],
 };
 const WEIGHT_KG: Record<BikeType, [number, number]> = {
-  road: [6.8, 9.5], gravel: [8.5, 11], mountain: [11, 16], hybrid: [10, 13.5], city: [13, 18], touring: [12, 16],
-  cargo: [22, 35], "e-bike": [19, 27], bmx: [9.5, 12], track: [7, 9],
+  road: [6.8, 9.5],
+  gravel: [8.5, 11],
+  mountain: [11, 16],
+  hybrid: [10, 13.5],
+  city: [13, 18],
+  touring: [12, 16],
+  cargo: [22, 35],
+  "e-bike": [19, 27],
+  bmx: [9.5, 12],
+  track: [7, 9],
 };
-const FEATURES = ["hydraulic disc brakes", "a carbon fork", "internal cable routing", "tubeless-ready rims", "a 1x12 drivetrain",
-  "an 11-speed groupset", "dynamo lights", "full mudguards", "a dropper post", "a steel frame that rides smooth", "rack mounts front and rear",
-  "a belt drive", "a 500 Wh battery", "wide-range gearing", "puncture-resistant tyres", "an aluminium frame with a lifetime warranty"];
-const USES = ["long weekend rides", "daily commuting", "bikepacking trips", "club rides", "technical singletrack", "school runs and shopping",
-  "fast group rides", "exploring back roads", "riding in all weathers", "the velodrome", "park sessions", "touring across continents"];
+const FEATURES = [
+  "hydraulic disc brakes",
+  "a carbon fork",
+  "internal cable routing",
+  "tubeless-ready rims",
+  "a 1x12 drivetrain",
+  "an 11-speed groupset",
+  "dynamo lights",
+  "full mudguards",
+  "a dropper post",
+  "a steel frame that rides smooth",
+  "rack mounts front and rear",
+  "a belt drive",
+  "a 500 Wh battery",
+  "wide-range gearing",
+  "puncture-resistant tyres",
+  "an aluminium frame with a lifetime warranty",
+];
+const USES = [
+  "long weekend rides",
+  "daily commuting",
+  "bikepacking trips",
+  "club rides",
+  "technical singletrack",
+  "school runs and shopping",
+  "fast group rides",
+  "exploring back roads",
+  "riding in all weathers",
+  "the velodrome",
+  "park sessions",
+  "touring across continents",
+];
 
 /** mulberry32: a tiny, fast PRNG. Same seed, same sequence, on every platform. */
 function random(seed: number): () => number {
@@ -62,9 +157,12 @@ export function generateBike(index: number, seed = 1): Bike {
   const next = random(Math.imul(seed, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca6b));
   const type = pick(next, BIKE_TYPES);
   const brand = pick(next, BRANDS);
-  const model = `${pick(next, MODEL_WORDS)} ${Math.floor(next() * 9) + 1}${pick(next, ["", "00", " SL", " Pro", " LT", " X"])}`.trim();
+  const model =
+    `${pick(next, MODEL_WORDS)} ${Math.floor(next() * 9) + 1}${pick(next, ["", "00", " SL", " Pro", " LT", " X"])}`.trim();
   const [low, high] = WEIGHT_KG[type];
-  const features = [pick(next, FEATURES), pick(next, FEATURES), pick(next, FEATURES)].filter((f, i, all) => all.indexOf(f) === i);
+  const features = [pick(next, FEATURES), pick(next, FEATURES), pick(next, FEATURES)].filter(
+    (f, i, all) => all.indexOf(f) === i,
+  );
   const colour = pick(next, COLOURS);
   const year = 2018 + Math.floor(next() * 9);
   const price = Math.round((300 + next() ** 2 * 9700) * 100) / 100;

@@ -2,8 +2,8 @@
 // Server-only, so a client component that imports it fails the build instead of leaking the client.
 import "server-only";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { encodeCursor, type Key, type ScanPage, scanPages } from "@firstbyte/dynamo-pages";
 import { cache } from "react";
-import { encodeCursor, scanPages, type Key, type ScanPage } from "@firstbyte/dynamo-pages";
 import type { Bike } from "./bike";
 import { config } from "./config";
 import { documentClient } from "./dynamo";
@@ -25,7 +25,10 @@ export function bikePages(query: CatalogQuery, signal?: AbortSignal): AsyncGener
 }
 
 /** The traditional way: every page awaited before anything is returned. */
-export async function allBikes(query: CatalogQuery, signal?: AbortSignal): Promise<{ bikes: Bike[]; lastKey: Key | undefined }> {
+export async function allBikes(
+  query: CatalogQuery,
+  signal?: AbortSignal,
+): Promise<{ bikes: Bike[]; lastKey: Key | undefined }> {
   const bikes: Bike[] = [];
   let lastKey: Key | undefined;
   for await (const page of bikePages(query, signal)) {
@@ -46,7 +49,10 @@ export const getBike = cache(async (id: string): Promise<Bike | undefined> => {
   return result.Item as Bike | undefined;
 });
 
+/** Where a Scan page ended: the key to go on after. Components name it through this module only. */
+export type CatalogKey = Key;
+
 /** The URL-safe token for "go on after this key". */
-export function cursorFor(key: Key): string {
+export function cursorFor(key: CatalogKey): string {
   return encodeCursor(key);
 }

@@ -4,12 +4,32 @@ import { ConfigError, readConfig, readStartSettings } from "./config";
 
 describe("readConfig", () => {
   it("has local defaults", () => {
-    assert.deepEqual(readConfig({}), { endpoint: undefined, region: "us-east-1", table: "Bikes", tableFrom: "default", defaultPageSize: 200, firstPageSize: 25 });
+    assert.deepEqual(readConfig({}), {
+      endpoint: undefined,
+      region: "us-east-1",
+      table: "Bikes",
+      tableFrom: "default",
+      defaultPageSize: 200,
+      firstPageSize: 25,
+    });
   });
 
   it("reads every variable", () => {
-    const config = readConfig({ DYNAMODB_ENDPOINT: "http://127.0.0.1:8000", AWS_REGION: "eu-west-1", BIKES_TABLE: "Bikes-dev", BIKES_PAGE_SIZE: "50", BIKES_FIRST_PAGE_SIZE: "10" });
-    assert.deepEqual(config, { endpoint: "http://127.0.0.1:8000", region: "eu-west-1", table: "Bikes-dev", tableFrom: "BIKES_TABLE", defaultPageSize: 50, firstPageSize: 10 });
+    const config = readConfig({
+      DYNAMODB_ENDPOINT: "http://127.0.0.1:8000",
+      AWS_REGION: "eu-west-1",
+      BIKES_TABLE: "Bikes-dev",
+      BIKES_PAGE_SIZE: "50",
+      BIKES_FIRST_PAGE_SIZE: "10",
+    });
+    assert.deepEqual(config, {
+      endpoint: "http://127.0.0.1:8000",
+      region: "eu-west-1",
+      table: "Bikes-dev",
+      tableFrom: "BIKES_TABLE",
+      defaultPageSize: 50,
+      firstPageSize: 10,
+    });
   });
 
   it("keeps the default first page within a smaller BIKES_PAGE_SIZE", () => {
@@ -18,19 +38,28 @@ describe("readConfig", () => {
 
   it("takes the table from the SST link on a deployed stage", () => {
     // What `sst deploy` and `sst shell` put in the environment of a linked function.
-    const config = readConfig({ SST_RESOURCE_App: '{"name":"firstbyte","stage":"dev"}', SST_RESOURCE_Bikes: '{"name":"firstbyte-dev-BikesTable-abc"}' });
+    const config = readConfig({
+      SST_RESOURCE_App: '{"name":"firstbyte","stage":"dev"}',
+      SST_RESOURCE_Bikes: '{"name":"firstbyte-dev-BikesTable-abc"}',
+    });
     assert.equal(config.table, "firstbyte-dev-BikesTable-abc");
     assert.equal(config.tableFrom, "sst-link");
   });
 
   it("names the variable that is wrong", () => {
-    assert.throws(() => readConfig({ DYNAMODB_ENDPOINT: "localhost:8000" }), (e: Error) => e instanceof ConfigError && /DYNAMODB_ENDPOINT/.test(e.message));
+    assert.throws(
+      () => readConfig({ DYNAMODB_ENDPOINT: "localhost:8000" }),
+      (e: Error) => e instanceof ConfigError && /DYNAMODB_ENDPOINT/.test(e.message),
+    );
     assert.throws(() => readConfig({ DYNAMODB_ENDPOINT: "not a url" }), /DYNAMODB_ENDPOINT/);
     assert.throws(() => readConfig({ AWS_REGION: "moon" }), /AWS_REGION/);
     assert.throws(() => readConfig({ BIKES_TABLE: "x" }), /BIKES_TABLE/);
     assert.throws(() => readConfig({ BIKES_PAGE_SIZE: "0" }), /BIKES_PAGE_SIZE/);
     assert.throws(() => readConfig({ BIKES_FIRST_PAGE_SIZE: "0" }), /BIKES_FIRST_PAGE_SIZE/);
-    assert.throws(() => readConfig({ BIKES_PAGE_SIZE: "100", BIKES_FIRST_PAGE_SIZE: "101" }), /BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE/);
+    assert.throws(
+      () => readConfig({ BIKES_PAGE_SIZE: "100", BIKES_FIRST_PAGE_SIZE: "101" }),
+      /BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE/,
+    );
   });
 });
 

@@ -40,7 +40,8 @@ function tableName(env: Env): Pick<CatalogConfig, "table" | "tableFrom"> {
   }
   // A deployed Lambda may carry its links encrypted (SST_KEY_FILE); sst's Resource reads them.
   // `in` goes through the Resource proxy's `has` trap, which does not throw when nothing is linked.
-  if ("Bikes" in Resource) return { table: (Resource as unknown as { Bikes: { name: string } }).Bikes.name, tableFrom: "sst-link" };
+  if ("Bikes" in Resource)
+    return { table: (Resource as unknown as { Bikes: { name: string } }).Bikes.name, tableFrom: "sst-link" };
   return { table: "Bikes", tableFrom: "default" };
 }
 
@@ -80,10 +81,19 @@ export function readConfig(env: Env = process.env): CatalogConfig {
   const firstPageSize = wholeNumber(env, "BIKES_FIRST_PAGE_SIZE", "25", 1, 1000);
   // The default first page shrinks to a smaller BIKES_PAGE_SIZE; a first page set larger is a mistake.
   if (env.BIKES_FIRST_PAGE_SIZE?.trim() && firstPageSize > defaultPageSize) {
-    throw new ConfigError(`BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE (${defaultPageSize}), got "${firstPageSize}"`);
+    throw new ConfigError(
+      `BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE (${defaultPageSize}), got "${firstPageSize}"`,
+    );
   }
 
-  return { endpoint, region, table, tableFrom, defaultPageSize, firstPageSize: Math.min(firstPageSize, defaultPageSize) };
+  return {
+    endpoint,
+    region,
+    table,
+    tableFrom,
+    defaultPageSize,
+    firstPageSize: Math.min(firstPageSize, defaultPageSize),
+  };
 }
 
 let cached: CatalogConfig | undefined;

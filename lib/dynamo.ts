@@ -2,9 +2,11 @@
 // seed and start scripts, so every caller talks to the endpoint lib/config.ts chose.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { config, type CatalogConfig } from "./config";
+import { type CatalogConfig, config } from "./config";
 
-export function createDocumentClient(settings: Pick<CatalogConfig, "endpoint" | "region"> = config()): DynamoDBDocumentClient {
+export function createDocumentClient(
+  settings: Pick<CatalogConfig, "endpoint" | "region"> = config(),
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({
     region: settings.region,
     endpoint: settings.endpoint,

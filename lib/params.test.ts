@@ -12,7 +12,17 @@ const params = (query: string) => {
 
 describe("parseCatalogQuery", () => {
   it("uses the defaults when nothing is given", () => {
-    assert.deepEqual(parse(""), { ok: true, query: { pageSize: 200, firstPageSize: 25, segments: 1, limit: undefined, cursor: undefined, cursorToken: undefined } });
+    assert.deepEqual(parse(""), {
+      ok: true,
+      query: {
+        pageSize: 200,
+        firstPageSize: 25,
+        segments: 1,
+        limit: undefined,
+        cursor: undefined,
+        cursorToken: undefined,
+      },
+    });
   });
 
   it("ramps from the first page size only when the request sets no pageSize", () => {

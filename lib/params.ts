@@ -53,7 +53,10 @@ function wholeNumber(params: Params, name: keyof typeof LIMITS, errors: ParamErr
   const text = given[0] as string;
   // Digits only: Number() would also accept "1e3", "0x10", " 5" and "".
   if (!/^\d{1,9}$/.test(text)) {
-    errors.push({ param: name, message: `${name} must be a whole number from ${min} to ${max}, got "${truncate(text)}"` });
+    errors.push({
+      param: name,
+      message: `${name} must be a whole number from ${min} to ${max}, got "${truncate(text)}"`,
+    });
     return undefined;
   }
   const value = Number(text);
@@ -90,16 +93,24 @@ export function parseCatalogQuery(params: Params, defaults: PageSizeDefaults): P
       cursor = decodeCursor(cursorToken, BIKE_KEY_SCHEMA);
     } catch (error) {
       if (!(error instanceof InvalidCursorError)) throw error;
-      errors.push({ param: "cursor", message: `${error.message} Use the cursor from a "next" link or NDJSON line as it was given.` });
+      errors.push({
+        param: "cursor",
+        message: `${error.message} Use the cursor from a "next" link or NDJSON line as it was given.`,
+      });
     }
   }
 
   // A parallel scan has one position per segment, so a single cursor cannot say where to go on.
   if (segments > 1 && (limit !== undefined || cursorToken !== undefined)) {
-    errors.push({ param: "segments", message: "limit and cursor need segments=1: a parallel scan has no single position to resume from" });
+    errors.push({
+      param: "segments",
+      message: "limit and cursor need segments=1: a parallel scan has no single position to resume from",
+    });
   }
 
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, query: { pageSize, firstPageSize, segments, limit, cursor, cursorToken } };
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, query: { pageSize, firstPageSize, segments, limit, cursor, cursorToken } };
 }
 
 export type ResponseMode = "streamed" | "buffered";
@@ -109,5 +120,8 @@ export function parseMode(params: Params): { ok: true; mode: ResponseMode } | { 
   if (given.length === 0) return { ok: true, mode: "streamed" };
   const mode = given[0];
   if (given.length === 1 && (mode === "streamed" || mode === "buffered")) return { ok: true, mode };
-  return { ok: false, errors: [{ param: "mode", message: `mode must be "streamed" or "buffered", got "${truncate(given.join(","))}"` }] };
+  return {
+    ok: false,
+    errors: [{ param: "mode", message: `mode must be "streamed" or "buffered", got "${truncate(given.join(","))}"` }],
+  };
 }

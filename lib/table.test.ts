@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { startEmbeddedDynamoDB, type EmbeddedDynamoDB } from "../scripts/embedded-dynamodb";
+import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { createDocumentClient } from "./dynamo";
-import { countItems, ensureBikesTable, isTableEmpty, seedBikes, SeedError } from "./table";
+import { countItems, ensureBikesTable, isTableEmpty, SeedError, seedBikes } from "./table";
 
 let dynamodb: EmbeddedDynamoDB;
 let client: DynamoDBDocumentClient;
@@ -21,7 +21,11 @@ after(async () => {
  * Throttling on a real engine: before each BatchWriteItem leaves, hold back some of its put requests
  * and hand them back as UnprocessedItems, exactly as DynamoDB does when a partition is throttled.
  */
-function throttle(target: DynamoDBDocumentClient, table: string, holdBack: (attempt: number) => number): { batches: number } {
+function throttle(
+  target: DynamoDBDocumentClient,
+  table: string,
+  holdBack: (attempt: number) => number,
+): { batches: number } {
   const seen = { batches: 0 };
   target.middlewareStack.add(
     (next, context) => async (args) => {
@@ -30,10 +34,12 @@ function throttle(target: DynamoDBDocumentClient, table: string, holdBack: (atte
       const requests = input.RequestItems[table] ?? [];
       const held = requests.slice(requests.length - Math.min(holdBack(seen.batches++), requests.length));
       input.RequestItems[table] = requests.slice(0, requests.length - held.length);
-      if (input.RequestItems[table]!.length === 0) return { output: { UnprocessedItems: { [table]: held }, $metadata: {} } } as never;
+      if (input.RequestItems[table]!.length === 0)
+        return { output: { UnprocessedItems: { [table]: held }, $metadata: {} } } as never;
       const result = await next(args);
       const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
-      if (held.length > 0) output.UnprocessedItems = { [table]: [...(output.UnprocessedItems?.[table] ?? []), ...held] };
+      if (held.length > 0)
+        output.UnprocessedItems = { [table]: [...(output.UnprocessedItems?.[table] ?? []), ...held] };
       return result;
     },
     { step: "initialize", name: "throttleForTest" },

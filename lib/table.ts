@@ -1,8 +1,13 @@
 // Creating and loading the Bikes table. Used by the start and seed scripts (not by the pages), so it
 // is not server-only; it knows the table's shape, so it lives beside the catalog in lib/.
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, ScanCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { generateBikes, type Bike } from "./bike";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { type Bike, generateBikes } from "./bike";
 
 /** Creates the table (string hash key `id`, on-demand) unless it exists; waits until it is ACTIVE. */
 export async function ensureBikesTable(client: DynamoDBDocumentClient, table: string): Promise<"created" | "existed"> {
@@ -57,7 +62,11 @@ export interface SeedOptions {
 
 export class SeedError extends Error {
   override name = "SeedError";
-  constructor(message: string, readonly written: number, readonly unprocessed: number) {
+  constructor(
+    message: string,
+    readonly written: number,
+    readonly unprocessed: number,
+  ) {
     super(message);
   }
 }
@@ -97,7 +106,9 @@ export async function seedBikes(client: DynamoDBDocumentClient, table: string, o
         );
       }
       if (attempt > 0) await sleep(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2), signal);
-      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }), { abortSignal: signal });
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }), {
+        abortSignal: signal,
+      });
       const unprocessed = (result.UnprocessedItems?.[table] ?? []) as typeof requests;
       written += requests.length - unprocessed.length;
       onProgress?.(written, count);
@@ -118,6 +129,13 @@ export async function seedBikes(client: DynamoDBDocumentClient, table: string, o
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }

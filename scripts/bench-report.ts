@@ -6,8 +6,10 @@ import type { Summary } from "@firstbyte/ttfb";
 import type { BenchResult, SizeResult } from "./bench";
 import { ROOT } from "./stack";
 
-const ms = (s: Summary | undefined, digits = 0) => (s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : "—");
-const mb = (bytes: number | undefined) => (bytes === undefined ? "—" : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`);
+const ms = (s: Summary | undefined, digits = 0) =>
+  s ? `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})` : "—";
+const mb = (bytes: number | undefined) =>
+  bytes === undefined ? "—" : `${(bytes / 1e6).toFixed(bytes < 1e7 ? 2 : 1)} MB`;
 const n = (value: number) => value.toLocaleString("en-US");
 
 // ---------------------------------------------------------------------------------------------
@@ -30,7 +32,10 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     const b = large?.http[`streamed@${bandwidth}`]?.ttfbMs;
     checks.push({
       name: `Streamed TTFB flat from 2,000 to 100,000 bikes (within 1.5×), bandwidth model ${bandwidth}`,
-      value: a !== undefined && b !== undefined ? `${a.median.toFixed(1)} ms → ${b.median.toFixed(1)} ms (${(b.median / a.median).toFixed(2)}×; n ${a.n} and ${b.n})` : "not measured",
+      value:
+        a !== undefined && b !== undefined
+          ? `${a.median.toFixed(1)} ms → ${b.median.toFixed(1)} ms (${(b.median / a.median).toFixed(2)}×; n ${a.n} and ${b.n})`
+          : "not measured",
       met: a !== undefined && b !== undefined ? b.median / a.median <= 1.5 : undefined,
     });
   }
@@ -39,7 +44,10 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     const b = small?.http["buffered@aws"]?.ttfbMs?.median;
     checks.push({
       name: "Buffered/streamed TTFB at 2,000 bikes at least 10× (published reference: 6.9×)",
-      value: s !== undefined && b !== undefined ? `${b.toFixed(0)} ms / ${s.toFixed(1)} ms = ${(b / s).toFixed(1)}×` : "not measured",
+      value:
+        s !== undefined && b !== undefined
+          ? `${b.toFixed(0)} ms / ${s.toFixed(1)} ms = ${(b / s).toFixed(1)}×`
+          : "not measured",
       met: s !== undefined && b !== undefined ? b / s >= 10 : undefined,
     });
   }
@@ -69,7 +77,10 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     // the analysis still serves the largest size (the page's live heap grows ~1.7 KB a bike).
     checks.push({
       name: "Also checked: a 256 MB function (V8 heap capped at 230 MB) serves the 100,000-bike page whole",
-      value: a !== undefined && b !== undefined ? `${ok ? `200 every run (n ${done.n})` : "failed"}; peak RSS ${a} MB → ${b} MB` : "not measured",
+      value:
+        a !== undefined && b !== undefined
+          ? `${ok ? `200 every run (n ${done.n})` : "failed"}; peak RSS ${a} MB → ${b} MB`
+          : "not measured",
       met: a !== undefined && b !== undefined ? ok : undefined,
     });
   }
@@ -89,7 +100,9 @@ function keptAnalysis(): string {
   const text = readFileSync(file, "utf8");
   const start = text.indexOf(ANALYSIS_START);
   const end = text.indexOf(ANALYSIS_END);
-  return start >= 0 && end > start ? text.slice(start + ANALYSIS_START.length, end).trim() : "_No analysis written yet._";
+  return start >= 0 && end > start
+    ? text.slice(start + ANALYSIS_START.length, end).trim()
+    : "_No analysis written yet._";
 }
 
 function httpTable(result: BenchResult, size: SizeResult): string {
@@ -145,7 +158,7 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
     "process (the client) collects its garbage and, after a response over 6 MiB, waits until the CPUs are quiet (≤ 15% busy over",
     "250 ms, at most 5 s), so one run's clean-up is not counted in the next one's TTFB. HTTP timings come from `@firstbyte/ttfb` (fresh connection, identity encoding; one more",
     "request with `accept-encoding: br` for the compressed size). Browser timings come from Chromium",
-    "through `e2e/timing.ts` (navigation timing, DOM insertion and visibility of the shell, first and last",
+    "through `scripts/browser-timeline/timing.ts` (navigation timing, DOM insertion and visibility of the shell, first and last",
     "row, hydration). Peak RSS is VmHWM of the variant's server processes after its runs.",
     "Every cell is a median with min–max over n runs.",
     "",
@@ -153,7 +166,9 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
     "",
     `- Run ${result.date}, ${(result.durationS / 60).toFixed(1)} min in all${result.sizes.some((s) => s.durationS !== undefined) ? ` (${result.sizes.map((s) => `${n(s.bikes)} bikes ${((s.durationS ?? 0) / 60).toFixed(1)} min`).join(", ")}; the rest is building and starting)` : ""}.`,
     `- ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGb} GiB, ${result.machine.platform}, Node ${result.machine.node}; load average at start ${result.machine.loadAverage.join(" / ")}.`,
-    `- ${Object.entries(result.versions).map(([name, version]) => `${name} ${version}`).join(", ")}.`,
+    `- ${Object.entries(result.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(", ")}.`,
     `- Raw figures: [${jsonPath}](${jsonPath}); timelines: [${svgPath}](${svgPath}).`,
     "",
     `![Timelines](${svgPath})`,
@@ -162,7 +177,9 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
     "",
     "| target | measured | |",
     "|---|---|---|",
-    ...checks.map((c) => `| ${c.name} | ${c.value} | ${c.met === undefined ? "not measured" : c.met ? "met" : "**missed**"} |`),
+    ...checks.map(
+      (c) => `| ${c.name} | ${c.value} | ${c.met === undefined ? "not measured" : c.met ? "met" : "**missed**"} |`,
+    ),
     "",
     "## Analysis",
     "",
@@ -183,7 +200,8 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
 // SVG: the median browser timeline of each variant at each size, and the wire timings on a log axis
 
 const COLORS = ["#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9", "#f08c00", "#495057", "#0ca678", "#c2255c"];
-const esc = (text: string) => text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const esc = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 export function renderTimelineSvg(result: BenchResult): string {
   const width = 1100;
@@ -191,7 +209,9 @@ export function renderTimelineSvg(result: BenchResult): string {
   const plot = width - left - 40;
   const parts: string[] = [];
   let y = 30;
-  parts.push(`<text x="20" y="${y}" font-size="18" font-weight="700">Firstbyte benchmark — ${esc(result.date.slice(0, 10))}</text>`);
+  parts.push(
+    `<text x="20" y="${y}" font-size="18" font-weight="700">Firstbyte benchmark — ${esc(result.date.slice(0, 10))}</text>`,
+  );
   y += 20;
 
   // Browser timelines, linear axis per size.
@@ -201,7 +221,9 @@ export function renderTimelineSvg(result: BenchResult): string {
     const end = Math.max(...entries.map((e) => e.b!.sample!.lastRow.visible ?? e.b!.sample!.load ?? 0), 1);
     const scale = (v: number) => left + (v / end) * plot;
     y += 30;
-    parts.push(`<text x="20" y="${y}" font-size="15" font-weight="700">In Chromium, ${n(size.bikes)} bikes (median run by last row visible), ms from navigation start</text>`);
+    parts.push(
+      `<text x="20" y="${y}" font-size="15" font-weight="700">In Chromium, ${n(size.bikes)} bikes (median run by last row visible), ms from navigation start</text>`,
+    );
     y += 14;
     parts.push(axis(y, left, plot, end, false));
     for (const { t, i, b } of entries) {
@@ -211,8 +233,12 @@ export function renderTimelineSvg(result: BenchResult): string {
       parts.push(`<text x="20" y="${y + 4}" font-size="12">${esc(t.label)}</text>`);
       const first = s.firstRow.visible ?? 0;
       const last = s.lastRow.visible ?? first;
-      parts.push(`<line x1="${scale(0)}" y1="${y}" x2="${scale(s.responseStart ?? 0)}" y2="${y}" stroke="#ced4da" stroke-width="2"/>`);
-      parts.push(`<rect x="${scale(first)}" y="${y - 6}" width="${Math.max(2, scale(last) - scale(first))}" height="12" fill="${color}" opacity="0.35"/>`);
+      parts.push(
+        `<line x1="${scale(0)}" y1="${y}" x2="${scale(s.responseStart ?? 0)}" y2="${y}" stroke="#ced4da" stroke-width="2"/>`,
+      );
+      parts.push(
+        `<rect x="${scale(first)}" y="${y - 6}" width="${Math.max(2, scale(last) - scale(first))}" height="12" fill="${color}" opacity="0.35"/>`,
+      );
       for (const [value, label, shape] of [
         [s.responseStart, "first byte", "circle"],
         [s.shell.visible, "shell", "square"],
@@ -228,13 +254,17 @@ export function renderTimelineSvg(result: BenchResult): string {
   }
 
   // Wire timings, log axis across sizes.
-  const http = result.sizes.flatMap((size) => result.targets.map((t, i) => ({ size, t, i, h: size.http[t.key] })).filter((e) => e.h?.totalMs));
+  const http = result.sizes.flatMap((size) =>
+    result.targets.map((t, i) => ({ size, t, i, h: size.http[t.key] })).filter((e) => e.h?.totalMs),
+  );
   if (http.length > 0) {
     const max = Math.max(...http.map((e) => e.h!.totalMs!.median));
     const lo = 5;
     const scale = (v: number) => left + (Math.log10(Math.max(v, lo) / lo) / Math.log10(max / lo)) * plot;
     y += 34;
-    parts.push(`<text x="20" y="${y}" font-size="15" font-weight="700">On the wire: TTFB ●, first item ◆, end of body | (medians, ms, log scale)</text>`);
+    parts.push(
+      `<text x="20" y="${y}" font-size="15" font-weight="700">On the wire: TTFB ●, first item ◆, end of body | (medians, ms, log scale)</text>`,
+    );
     y += 14;
     parts.push(axis(y, left, plot, max, true, lo));
     for (const size of result.sizes) {
@@ -243,10 +273,24 @@ export function renderTimelineSvg(result: BenchResult): string {
       for (const { t, i, h } of http.filter((e) => e.size === size)) {
         y += 20;
         const color = COLORS[i % COLORS.length]!;
-        parts.push(`<text x="30" y="${y + 4}" font-size="11">${esc(t.label)}${t.bandwidth ? ` (${t.bandwidth})` : ""}</text>`);
-        parts.push(`<line x1="${scale(lo)}" y1="${y}" x2="${scale(h!.totalMs!.median)}" y2="${y}" stroke="${color}" stroke-width="3" opacity="0.5"/>`);
-        if (h!.ttfbMs) parts.push(marker(scale(h!.ttfbMs.median), y, "circle", color, `TTFB ${h!.ttfbMs.median.toFixed(1)} ms`));
-        if (h!.firstItemMs) parts.push(marker(scale(h!.firstItemMs.median), y, "diamond", color, `first item ${h!.firstItemMs.median.toFixed(1)} ms`));
+        parts.push(
+          `<text x="30" y="${y + 4}" font-size="11">${esc(t.label)}${t.bandwidth ? ` (${t.bandwidth})` : ""}</text>`,
+        );
+        parts.push(
+          `<line x1="${scale(lo)}" y1="${y}" x2="${scale(h!.totalMs!.median)}" y2="${y}" stroke="${color}" stroke-width="3" opacity="0.5"/>`,
+        );
+        if (h!.ttfbMs)
+          parts.push(marker(scale(h!.ttfbMs.median), y, "circle", color, `TTFB ${h!.ttfbMs.median.toFixed(1)} ms`));
+        if (h!.firstItemMs)
+          parts.push(
+            marker(
+              scale(h!.firstItemMs.median),
+              y,
+              "diamond",
+              color,
+              `first item ${h!.firstItemMs.median.toFixed(1)} ms`,
+            ),
+          );
         parts.push(marker(scale(h!.totalMs!.median), y, "bar", color, `end ${h!.totalMs!.median.toFixed(0)} ms`));
       }
     }
@@ -259,7 +303,13 @@ ${parts.join("\n")}
 `;
 }
 
-function marker(x: number, y: number, shape: "circle" | "square" | "diamond" | "bar", color: string, title: string): string {
+function marker(
+  x: number,
+  y: number,
+  shape: "circle" | "square" | "diamond" | "bar",
+  color: string,
+  title: string,
+): string {
   const t = `<title>${esc(title)}</title>`;
   switch (shape) {
     case "circle":
@@ -284,7 +334,10 @@ function axis(y: number, left: number, plot: number, end: number, log: boolean, 
   const x = (v: number) => (log ? left + (Math.log10(v / lo) / Math.log10(end / lo)) * plot : left + (v / end) * plot);
   return [
     `<line x1="${left}" y1="${y}" x2="${left + plot}" y2="${y}" stroke="#868e96"/>`,
-    ...ticks.map((v) => `<line x1="${x(v)}" y1="${y - 3}" x2="${x(v)}" y2="${y + 3}" stroke="#868e96"/><text x="${x(v)}" y="${y - 6}" font-size="10" text-anchor="middle" fill="#495057">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`),
+    ...ticks.map(
+      (v) =>
+        `<line x1="${x(v)}" y1="${y - 3}" x2="${x(v)}" y2="${y + 3}" stroke="#868e96"/><text x="${x(v)}" y="${y - 6}" font-size="10" text-anchor="middle" fill="#495057">${v >= 1000 ? `${v / 1000} s` : `${v} ms`}</text>`,
+    ),
   ].join("\n");
 }
 

@@ -5,20 +5,31 @@
 // bench/results/<date>.json, bench/results/<date>.svg and BENCHMARKS.md.
 //
 // Usage: npm run bench -- [--runs N] [--sizes 2000,20000,100000] [--no-browser] [--out DIR]
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createInterface } from "node:readline";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { chromium, type Browser } from "playwright-core";
+import { type Measurement, measure, type Summary, summarize } from "@firstbyte/ttfb";
 import { MultiBar, Presets } from "cli-progress";
-import { measure, summarize, type Measurement, type Summary } from "@firstbyte/ttfb";
-import { recordPageTimeline, type PageTimeline } from "../e2e/timing";
-import { readConfig, type CatalogConfig } from "../lib/config";
+import { type Browser, chromium } from "playwright-core";
+import { type CatalogConfig, readConfig } from "../lib/config";
 import { renderBenchmarksMarkdown, renderTimelineSvg } from "./bench-report";
-import { buildIfStaleAt, buildLambdaIfStale, freePort, loadBikes, prepareTable, ROOT, serverEnv, startNextServer, stopProcess, waitUntilServing } from "./stack";
+import { type PageTimeline, recordPageTimeline } from "./browser-timeline/timing";
+import {
+  buildIfStaleAt,
+  buildLambdaIfStale,
+  freePort,
+  loadBikes,
+  prepareTable,
+  ROOT,
+  serverEnv,
+  startNextServer,
+  stopProcess,
+  waitUntilServing,
+} from "./stack";
 
 // ---------------------------------------------------------------------------------------------
 // What is measured
@@ -42,18 +53,89 @@ export interface Target {
 
 const ROW = 'data-bike-id="';
 const TARGETS: Target[] = [
-  { id: "streamed", label: "/bikes streamed · lambda-url", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "aws", firstItem: ROW },
-  { id: "buffered", label: "/bikes/buffered · lambda-url", path: "/bikes/buffered", browserPath: "/bikes/buffered", server: "streaming-bundle", bandwidth: "aws", firstItem: ROW },
-  { id: "ndjson", label: "/api/bikes NDJSON · client page · lambda-url", path: "/api/bikes", browserPath: "/bikes/client", server: "streaming-bundle", bandwidth: "aws", firstItem: '"items":[{' },
-  { id: "streamed", label: "/bikes streamed · lambda-url", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
-  { id: "buffered", label: "/bikes/buffered · lambda-url", path: "/bikes/buffered", browserPath: "/bikes/buffered", server: "streaming-bundle", bandwidth: "off", firstItem: ROW },
-  { id: "ndjson", label: "/api/bikes NDJSON · client page · lambda-url", path: "/api/bikes", browserPath: "/bikes/client", server: "streaming-bundle", bandwidth: "off", firstItem: '"items":[{' },
+  {
+    id: "streamed",
+    label: "/bikes streamed · lambda-url",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+  },
+  {
+    id: "buffered",
+    label: "/bikes/buffered · lambda-url",
+    path: "/bikes/buffered",
+    browserPath: "/bikes/buffered",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+  },
+  {
+    id: "ndjson",
+    label: "/api/bikes NDJSON · client page · lambda-url",
+    path: "/api/bikes",
+    browserPath: "/bikes/client",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: '"items":[{',
+  },
+  {
+    id: "streamed",
+    label: "/bikes streamed · lambda-url",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: ROW,
+  },
+  {
+    id: "buffered",
+    label: "/bikes/buffered · lambda-url",
+    path: "/bikes/buffered",
+    browserPath: "/bikes/buffered",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: ROW,
+  },
+  {
+    id: "ndjson",
+    label: "/api/bikes NDJSON · client page · lambda-url",
+    path: "/api/bikes",
+    browserPath: "/bikes/client",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: '"items":[{',
+  },
   // The same page from a 256 MB function (V8 heap capped at 230 MB). The page's live heap grows
   // ~1.7 KB a bike until the response ends (React's Flight client keeps every row of the response;
   // see BENCHMARKS.md), ~190 MB at 100,000 bikes: this shows whether the largest size still fits.
-  { id: "streamed-256mb", label: "/bikes streamed · lambda-url · 256 MB function", path: "/bikes", browserPath: "/bikes", server: "streaming-bundle", bandwidth: "off", memoryMb: 256, firstItem: ROW },
-  { id: "next-start", label: "/bikes streamed · next start (no Lambda)", path: "/bikes", browserPath: "/bikes", server: "next-start", firstItem: ROW },
-  { id: "opennext-buffered", label: "/bikes · OpenNext default buffered wrapper", path: "/bikes", browserPath: "/bikes", server: "buffered-bundle", firstItem: ROW },
+  {
+    id: "streamed-256mb",
+    label: "/bikes streamed · lambda-url · 256 MB function",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    memoryMb: 256,
+    firstItem: ROW,
+  },
+  {
+    id: "next-start",
+    label: "/bikes streamed · next start (no Lambda)",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "next-start",
+    firstItem: ROW,
+  },
+  {
+    id: "opennext-buffered",
+    label: "/bikes · OpenNext default buffered wrapper",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "buffered-bundle",
+    firstItem: ROW,
+  },
 ];
 
 export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` : t.id);
@@ -83,7 +165,9 @@ const BROWSER_MAX_SIZE = 20_000;
  */
 const browserRuns = (size: number, runs: number) => (size > 2_000 ? runs : 2 * runs - 1);
 const browserTargets = (size: number) =>
-  TARGETS.filter((t) => t.bandwidth !== "off" && size <= BROWSER_MAX_SIZE && !(t.server === "buffered-bundle" && size > 2_000));
+  TARGETS.filter(
+    (t) => t.bandwidth !== "off" && size <= BROWSER_MAX_SIZE && !(t.server === "buffered-bundle" && size > 2_000),
+  );
 
 export interface HttpResult {
   n: number;
@@ -155,7 +239,11 @@ async function buildBufferedBundleIfStale(log: (line: string) => void): Promise<
       await rm(kept, { recursive: true, force: true });
       if (existsSync(live)) await rename(live, kept);
       try {
-        await run(path.join(ROOT, "node_modules", ".bin", "open-next"), ["build", "--config-path", "bench/open-next.buffered.config.ts"]);
+        await run(path.join(ROOT, "node_modules", ".bin", "open-next"), [
+          "build",
+          "--config-path",
+          "bench/open-next.buffered.config.ts",
+        ]);
         await rm(BUFFERED_BUNDLE, { recursive: true, force: true });
         await rename(live, BUFFERED_BUNDLE);
       } finally {
@@ -199,7 +287,11 @@ async function startTargetServer(target: Target, catalog: CatalogConfig): Promis
   );
   const url = await firstMatch(child, /function URL ready at (\S+)/, `lambda-url for ${targetKey(target)}`);
   // The function's execution environments are the CLI's child processes; the CLI itself is the front.
-  return { url, pids: () => (child.pid ? processTree(child.pid).filter((pid) => pid !== child.pid) : []), close: () => stopProcess(child) };
+  return {
+    url,
+    pids: () => (child.pid ? processTree(child.pid).filter((pid) => pid !== child.pid) : []),
+    close: () => stopProcess(child),
+  };
 }
 
 const LAMBDA_URL_BIN = path.join(ROOT, "packages", "lambda-url", "bin", "lambda-url.mjs");
@@ -300,8 +392,15 @@ async function main(): Promise<void> {
   });
   const runs = Number(values.runs);
   const sizes = values.sizes.split(",").map(Number);
-  if (!Number.isInteger(runs) || runs < 1 || sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)) {
-    console.error("usage: npm run bench -- [--runs N (≥1)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR]");
+  if (
+    !Number.isInteger(runs) ||
+    runs < 1 ||
+    sizes.some((s) => !Number.isInteger(s) || s < 1) ||
+    sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!)
+  ) {
+    console.error(
+      "usage: npm run bench -- [--runs N (≥1)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR]",
+    );
     process.exit(2);
   }
   const withBrowser = values.browser && !values["no-browser"];
@@ -327,7 +426,15 @@ async function main(): Promise<void> {
     },
     versions: await versions(),
     runs,
-    targets: TARGETS.map((t) => ({ key: targetKey(t), id: t.id, label: t.label, path: t.path, browserPath: t.browserPath, server: t.server, bandwidth: t.bandwidth })),
+    targets: TARGETS.map((t) => ({
+      key: targetKey(t),
+      id: t.id,
+      label: t.label,
+      path: t.path,
+      browserPath: t.browserPath,
+      server: t.server,
+      bandwidth: t.bandwidth,
+    })),
     sizes: [],
   };
 
@@ -335,7 +442,14 @@ async function main(): Promise<void> {
     if (withBrowser) {
       browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"],
+        args: [
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--no-first-run",
+          "--disable-dev-shm-usage",
+        ],
       });
     }
     let loaded = 0;
@@ -361,7 +475,13 @@ async function main(): Promise<void> {
   console.log(`bench: done in ${(result.durationS / 60).toFixed(1)} min; wrote ${files.join(", ")}`);
 }
 
-async function benchSize(size: number, runs: number, catalog: CatalogConfig, browser: Browser | undefined, log: (line: string) => void): Promise<SizeResult> {
+async function benchSize(
+  size: number,
+  runs: number,
+  catalog: CatalogConfig,
+  browser: Browser | undefined,
+  log: (line: string) => void,
+): Promise<SizeResult> {
   log(`${size.toLocaleString("en-US")} bikes: starting ${TARGETS.length} servers`);
   const servers = new Map<string, RunningServer>();
   try {
@@ -372,7 +492,16 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
     const withBr = (p: { runs: number }) => p.runs === runs;
     const total = planned.reduce((sum, p) => sum + p.runs + 1 + (withBr(p) ? 1 : 0), 0) + bTargets.length * bRuns;
 
-    const bars = new MultiBar({ format: `${size.toLocaleString("en-US")} bikes [{bar}] {value}/{total} {what}`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 15000, hideCursor: true }, Presets.legacy);
+    const bars = new MultiBar(
+      {
+        format: `${size.toLocaleString("en-US")} bikes [{bar}] {value}/{total} {what}`,
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 15000,
+        hideCursor: true,
+      },
+      Presets.legacy,
+    );
     const bar = bars.create(total, 0, { what: "" });
     const step = (what: string) => bar.increment(1, { what });
     const measurements = new Map<string, Measurement[]>();
@@ -392,9 +521,20 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
         if (run >= n) continue;
         const key = targetKey(target);
         await settle(previousBytes);
-        const m = await measure(servers.get(key)!.url + target.path, { timeoutMs: timeout, markers: { firstItem: target.firstItem } });
+        const m = await measure(servers.get(key)!.url + target.path, {
+          timeoutMs: timeout,
+          markers: { firstItem: target.firstItem },
+        });
         previousBytes = m.bytes;
-        runLog.set(key, [...(runLog.get(key) ?? []), { ttfbMs: Math.round(m.ttfbMs * 10) / 10, totalMs: Math.round(m.totalMs), status: m.status, after: previousKey }]);
+        runLog.set(key, [
+          ...(runLog.get(key) ?? []),
+          {
+            ttfbMs: Math.round(m.ttfbMs * 10) / 10,
+            totalMs: Math.round(m.totalMs),
+            status: m.status,
+            after: previousKey,
+          },
+        ]);
         previousKey = key;
         if (m.status === 200) measurements.set(key, [...(measurements.get(key) ?? []), m]);
         step(`${key} run ${run + 1}`);
@@ -408,7 +548,10 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
       // One compressed transfer each (skipped where the variant runs once): the bytes where the
       // client may ask for br.
       const br = withBr(plan)
-        ? await measure(servers.get(key)!.url + target.path, { timeoutMs: timeout, headers: { "accept-encoding": "br" } }).catch(() => undefined)
+        ? await measure(servers.get(key)!.url + target.path, {
+            timeoutMs: timeout,
+            headers: { "accept-encoding": "br" },
+          }).catch(() => undefined)
         : undefined;
       if (withBr(plan)) step(`${key} br`);
       http[key] = {
@@ -474,10 +617,14 @@ async function benchSize(size: number, runs: number, catalog: CatalogConfig, bro
 
 /** scripts/dynamodb-server.ts in a child process; resolves with its endpoint. */
 async function startDynamoDBProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {
-  const child = spawn(path.join(ROOT, "node_modules", ".bin", "tsx"), [path.join(ROOT, "scripts", "dynamodb-server.ts")], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    path.join(ROOT, "node_modules", ".bin", "tsx"),
+    [path.join(ROOT, "scripts", "dynamodb-server.ts")],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const endpoint = await firstMatch(child, /^endpoint=(\S+)/, "the DynamoDB process");
   return { endpoint, close: () => stopProcess(child) };
 }
@@ -490,7 +637,9 @@ async function startDynamoDBProcess(): Promise<{ endpoint: string; close(): Prom
 function firstMatch(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
   const lastLines: string[] = [];
   return new Promise<string>((resolve, reject) => {
-    child.once("exit", (code) => reject(new Error(`${what} exited (code ${code}) before it was ready:\n${lastLines.join("\n")}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${what} exited (code ${code}) before it was ready:\n${lastLines.join("\n")}`)),
+    );
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on("line", (line) => {
@@ -511,16 +660,28 @@ function medianBy<T>(list: T[], by: (item: T) => number): T | undefined {
 async function versions(): Promise<Record<string, string>> {
   const read = async (name: string) => {
     try {
-      return (JSON.parse(await readFile(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+      return (
+        JSON.parse(await readFile(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as { version: string }
+      ).version;
     } catch {
       return "?";
     }
   };
-  const names = ["next", "react", "@opennextjs/aws", "aws-lambda-ric", "dynalite", "playwright-core", "@aws-sdk/client-dynamodb"];
+  const names = [
+    "next",
+    "react",
+    "@opennextjs/aws",
+    "aws-lambda-ric",
+    "dynalite",
+    "playwright-core",
+    "@aws-sdk/client-dynamodb",
+  ];
   const found: Record<string, string> = {};
   for (const name of names) found[name] = await read(name);
   try {
-    found.chromium = execFileSync(process.env.CHROMIUM_PATH || "/usr/bin/chromium", ["--version"], { encoding: "utf8" }).trim();
+    found.chromium = execFileSync(process.env.CHROMIUM_PATH || "/usr/bin/chromium", ["--version"], {
+      encoding: "utf8",
+    }).trim();
   } catch {
     found.chromium = "?";
   }

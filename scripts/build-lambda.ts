@@ -21,7 +21,9 @@ function runOpenNextBuild(): Promise<void> {
       env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     });
     child.once("error", reject);
-    child.once("exit", (code, signal) => (code === 0 ? resolve() : reject(new Error(`open-next build failed (${signal ?? `exit code ${code}`})`))));
+    child.once("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`open-next build failed (${signal ?? `exit code ${code}`})`)),
+    );
   });
 }
 
@@ -33,28 +35,38 @@ interface OpenNextOutput {
 export function checkBundle(output = OUTPUT): string[] {
   const warnings: string[] = [];
   const manifestPath = path.join(output, "open-next.output.json");
-  if (!existsSync(manifestPath)) throw new BundleCheckError(`${manifestPath} is missing: open-next build did not finish`);
+  if (!existsSync(manifestPath))
+    throw new BundleCheckError(`${manifestPath} is missing: open-next build did not finish`);
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as OpenNextOutput;
   const server = manifest.origins.default;
-  if (server?.type !== "function" || server.bundle === undefined) throw new BundleCheckError("open-next.output.json has no default server function");
+  if (server?.type !== "function" || server.bundle === undefined)
+    throw new BundleCheckError("open-next.output.json has no default server function");
   // sst.aws.Nextjs sets the Function URL's InvokeMode to RESPONSE_STREAM only when this is true;
   // otherwise every page would be buffered whole before its first byte.
-  if (server.streaming !== true) throw new BundleCheckError(`the default server function is not streaming (wrapper "${server.wrapper}")`);
+  if (server.streaming !== true)
+    throw new BundleCheckError(`the default server function is not streaming (wrapper "${server.wrapper}")`);
   // Bundle paths in the manifest are relative to the folder that holds .open-next.
   const bundle = path.join(path.dirname(output), server.bundle);
-  if (!existsSync(path.join(bundle, "index.mjs"))) throw new BundleCheckError(`${path.join(bundle, "index.mjs")} is missing`);
+  if (!existsSync(path.join(bundle, "index.mjs")))
+    throw new BundleCheckError(`${path.join(bundle, "index.mjs")} is missing`);
   // The compiled config carries our wrapper; without `retainChunks: false` the function keeps every
-  // byte of each page in memory (lambda/streaming-wrapper.ts).
+  // byte of each page in memory (opennext-wrapper/streaming-wrapper.ts).
   const config = readFileSync(path.join(bundle, "open-next.config.mjs"), "utf8");
-  if (!config.includes("retainChunks: false")) throw new BundleCheckError("the server bundle does not contain lambda/streaming-wrapper.ts (retainChunks: false)");
-  if (existsSync(path.join(bundle, "middleware.mjs")) === false) warnings.push("no middleware.mjs in the server bundle: proxy.ts will not run");
+  if (!config.includes("retainChunks: false"))
+    throw new BundleCheckError(
+      "the server bundle does not contain opennext-wrapper/streaming-wrapper.ts (retainChunks: false)",
+    );
+  if (existsSync(path.join(bundle, "middleware.mjs")) === false)
+    warnings.push("no middleware.mjs in the server bundle: proxy.ts will not run");
 
   // sst.aws.Nextjs runs the image function on arm64. npm skips sharp's platform packages it cannot
   // fetch (offline) without failing, which leaves sharp unable to load at run time.
   const images = path.join(output, "image-optimization-function", "node_modules", "@img");
   const platforms = existsSync(images) ? readdirSync(images).filter((name) => name.startsWith("sharp-linux-")) : [];
   if (!platforms.includes("sharp-linux-arm64")) {
-    warnings.push(`image function: no @img/sharp-linux-arm64 (found: ${platforms.join(", ") || "none"}); /_next/image will fail on Lambda. Build with registry access.`);
+    warnings.push(
+      `image function: no @img/sharp-linux-arm64 (found: ${platforms.join(", ") || "none"}); /_next/image will fail on Lambda. Build with registry access.`,
+    );
   }
   return warnings;
 }
@@ -65,7 +77,9 @@ export async function buildLambda(log: (line: string) => void = console.log): Pr
   await runOpenNextBuild();
   const warnings = checkBundle();
   for (const warning of warnings) log(`build:lambda: warning: ${warning}`);
-  log(`build:lambda: .open-next ready (streaming server function) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `build:lambda: .open-next ready (streaming server function) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 async function main(): Promise<void> {

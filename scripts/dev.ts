@@ -2,13 +2,15 @@
 // and seeded when needed. DYNAMODB_ENDPOINT points it elsewhere, as everywhere.
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { readConfig, readStartSettings } from "../lib/config";
-import { startEmbeddedDynamoDB } from "./embedded-dynamodb";
 import { prepareTable, ROOT } from "./stack";
 
 const settings = readConfig();
 const { port, seedCount } = readStartSettings();
-const dynamodb = settings.endpoint ? undefined : await startEmbeddedDynamoDB({ path: path.join(ROOT, ".data", "dynalite") });
+const dynamodb = settings.endpoint
+  ? undefined
+  : await startEmbeddedDynamoDB({ path: path.join(ROOT, ".data", "dynalite") });
 const catalog = { ...settings, endpoint: settings.endpoint ?? dynamodb?.endpoint };
 console.log(`DynamoDB: ${catalog.endpoint}${dynamodb ? " (embedded, data in .data/dynalite)" : ""}`);
 await prepareTable(catalog, seedCount, console.log);

@@ -14,10 +14,20 @@ for (const [name, version] of Object.entries(next?.optionalDependencies ?? {})) 
   const key = `node_modules/${name}`;
   if (lock.packages[key]) continue;
   const platform = /^@next\/swc-(darwin|win32)-(arm64|x64)/.exec(name);
-  if (!platform) throw new Error(`${name} is missing from the lock and is not a known platform package: run npm install`);
-  lock.packages[key] = { version, cpu: [platform[2]], license: "MIT", optional: true, os: [platform[1]], engines: { node: ">= 10" } };
+  if (!platform)
+    throw new Error(`${name} is missing from the lock and is not a known platform package: run npm install`);
+  lock.packages[key] = {
+    version,
+    cpu: [platform[2]],
+    license: "MIT",
+    optional: true,
+    os: [platform[1]],
+    engines: { node: ">= 10" },
+  };
   added++;
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 writeFileSync(lockPath, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`lockfile: ${added} platform entr${added === 1 ? "y" : "ies"} added`);

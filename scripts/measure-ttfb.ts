@@ -4,24 +4,35 @@
 // Usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { compare, summarize, type Summary } from "@firstbyte/ttfb";
+import { compare, type Summary, summarize } from "@firstbyte/ttfb";
 import { readConfig } from "../lib/config";
 import { loadBikes, startStack } from "./stack";
 
 const MARKERS = { shell: 'id="catalog"', firstRow: 'data-bike-id="' };
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "7" }, sizes: { type: "string", default: "2000,20000" }, server: { type: "string", default: "lambda" }, json: { type: "string" } },
+  options: {
+    runs: { type: "string", default: "7" },
+    sizes: { type: "string", default: "2000,20000" },
+    server: { type: "string", default: "lambda" },
+    json: { type: "string" },
+  },
 });
 const server = values.server;
 const runs = Number(values.runs);
 const sizes = values.sizes.split(",").map(Number);
-if (!Number.isInteger(runs) || runs < 1 || sizes.some((size) => !Number.isInteger(size) || size < 1) || (server !== "lambda" && server !== "next")) {
+if (
+  !Number.isInteger(runs) ||
+  runs < 1 ||
+  sizes.some((size) => !Number.isInteger(size) || size < 1) ||
+  (server !== "lambda" && server !== "next")
+) {
   console.error("usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]");
   process.exit(2);
 }
 
-const fmt = (s: Summary, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
+const fmt = (s: Summary, digits = 0) =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 const stack = await startStack({
   port: 0,
@@ -36,7 +47,9 @@ try {
   let loaded = sizes[0]!;
   for (const size of sizes) {
     if (size > loaded) {
-      await loadBikes({ ...readConfig(), endpoint: stack.dynamodbEndpoint }, size - loaded, loaded, (line) => console.error(line));
+      await loadBikes({ ...readConfig(), endpoint: stack.dynamodbEndpoint }, size - loaded, loaded, (line) =>
+        console.error(line),
+      );
       loaded = size;
     }
     // Warm-up: the first request of a fresh server compiles routes and opens connections.
@@ -44,7 +57,8 @@ try {
     const result = await compare(`${stack.url}/bikes`, `${stack.url}/bikes/buffered`, runs, {
       markers: MARKERS,
       timeoutMs: 120_000,
-      onRun: (pair, side) => process.stderr.write(`\r${size} bikes: run ${pair + 1}/${runs} ${side === "a" ? "streamed" : "buffered"}   `),
+      onRun: (pair, side) =>
+        process.stderr.write(`\r${size} bikes: run ${pair + 1}/${runs} ${side === "a" ? "streamed" : "buffered"}   `),
     });
     process.stderr.write("\n");
     const row = {
@@ -75,12 +89,22 @@ try {
 }
 
 const serverName = server === "lambda" ? "OpenNext bundle behind lambda-url (RESPONSE_STREAM)" : "next start";
-console.log(`\n/bikes (streamed) vs /bikes/buffered — ${serverName}, embedded dynalite, medians of ${runs} paired runs (min–max), ms`);
-console.log("| bikes | streamed TTFB | buffered TTFB | TTFB ratio | streamed first row | buffered first row | first-row ratio | streamed total | buffered total |");
+console.log(
+  `\n/bikes (streamed) vs /bikes/buffered — ${serverName}, embedded dynalite, medians of ${runs} paired runs (min–max), ms`,
+);
+console.log(
+  "| bikes | streamed TTFB | buffered TTFB | TTFB ratio | streamed first row | buffered first row | first-row ratio | streamed total | buffered total |",
+);
 console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-for (const row of results as Array<{ bikes: number; streamed: Record<string, Summary>; buffered: Record<string, Summary>; bufferedOverStreamed: Record<string, Summary> }>) {
+for (const row of results as Array<{
+  bikes: number;
+  streamed: Record<string, Summary>;
+  buffered: Record<string, Summary>;
+  bufferedOverStreamed: Record<string, Summary>;
+}>) {
   console.log(
     `| ${row.bikes.toLocaleString("en-US")} | ${fmt(row.streamed.ttfbMs!, 1)} | ${fmt(row.buffered.ttfbMs!)} | ${fmt(row.bufferedOverStreamed.ttfb!, 1)}× | ${fmt(row.streamed.firstRowMs!, 1)} | ${fmt(row.buffered.firstRowMs!)} | ${fmt(row.bufferedOverStreamed.firstRow!, 1)}× | ${fmt(row.streamed.totalMs!)} | ${fmt(row.buffered.totalMs!)} |`,
   );
 }
-if (values.json) await writeFile(values.json, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);
+if (values.json)
+  await writeFile(values.json, `${JSON.stringify({ date: new Date().toISOString(), results }, null, 2)}\n`);

@@ -2,19 +2,21 @@
 // table that lib/config.ts names (DYNAMODB_ENDPOINT, BIKES_TABLE, or the SST link on a deployed stage).
 // Same ids, same items: running it twice leaves the same table. With no DYNAMODB_ENDPOINT and no AWS
 // stage, it seeds the embedded DynamoDB that `npm start` keeps under .data/.
-import { parseArgs } from "node:util";
+
 import path from "node:path";
+import { parseArgs } from "node:util";
+import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { readConfig } from "../lib/config";
-import { ensureBikesTable } from "../lib/table";
 import { createDocumentClient } from "../lib/dynamo";
-import { startEmbeddedDynamoDB } from "./embedded-dynamodb";
+import { ensureBikesTable } from "../lib/table";
 import { loadBikes, ROOT } from "./stack";
 
 const USAGE = "usage: npm run seed -- --count N [--start K] [--aws]";
 
 function wholeArg(value: string | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`);
   return Number(value);
 }
 
@@ -22,7 +24,12 @@ class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { count: { type: "string" }, start: { type: "string" }, aws: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    options: {
+      count: { type: "string" },
+      start: { type: "string" },
+      aws: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
     strict: true,
   });
   if (values.help) return console.log(USAGE);
@@ -57,6 +64,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`seed failed: ${message}`);
-  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) console.error(USAGE);
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS"))
+    console.error(USAGE);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -2,18 +2,18 @@
 // Bikes table and its seed, a fresh build, and the server. `npm start`, the e2e suite and the
 // measurements all call startStack(). The default server is the production path: the OpenNext
 // Lambda bundle behind @firstbyte/lambda-url (a streaming Function URL); `next start` is the other.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
+import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { FunctionUrlServer } from "@firstbyte/lambda-url";
-import { readConfig, type CatalogConfig } from "../lib/config";
+import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
 import { buildLambda } from "./build-lambda";
-import { startEmbeddedDynamoDB } from "./embedded-dynamodb";
 import { progressBar } from "./progress";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -53,10 +53,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const settings = readConfig();
     let endpoint = settings.endpoint;
     if (endpoint === undefined) {
-      const dynamodb = await startEmbeddedDynamoDB({ path: options.persist ? path.join(ROOT, ".data", "dynalite") : undefined });
+      const dynamodb = await startEmbeddedDynamoDB({
+        path: options.persist ? path.join(ROOT, ".data", "dynalite") : undefined,
+      });
       closers.push(dynamodb.close);
       endpoint = dynamodb.endpoint;
-      log(`DynamoDB: embedded dynalite at ${endpoint}${options.persist ? " (data in .data/dynalite)" : " (in memory)"}`);
+      log(
+        `DynamoDB: embedded dynalite at ${endpoint}${options.persist ? " (data in .data/dynalite)" : " (in memory)"}`,
+      );
     } else {
       log(`DynamoDB: ${endpoint}`);
     }
@@ -100,7 +104,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /** Creates the table when missing and loads `seedCount` bikes when it is empty. */
-export async function prepareTable(catalog: CatalogConfig, seedCount: number, log: (line: string) => void): Promise<void> {
+export async function prepareTable(
+  catalog: CatalogConfig,
+  seedCount: number,
+  log: (line: string) => void,
+): Promise<void> {
   const client = createDocumentClient(catalog);
   try {
     const created = await ensureBikesTable(client, catalog.table);
@@ -133,7 +141,9 @@ export async function loadBikes(
       bar.stop();
     }
     const total = await countItems(client, catalog.table);
-    log(`Table ${catalog.table}: wrote ${written.toLocaleString("en-US")} bikes in ${Math.round(performance.now() - started)} ms; the table now holds ${total.toLocaleString("en-US")}`);
+    log(
+      `Table ${catalog.table}: wrote ${written.toLocaleString("en-US")} bikes in ${Math.round(performance.now() - started)} ms; the table now holds ${total.toLocaleString("en-US")}`,
+    );
     if (written !== count) throw new Error(`wrote ${written} of ${count} bikes`);
     return { written, total };
   } finally {
@@ -142,7 +152,17 @@ export async function loadBikes(
 }
 
 // What a build depends on. A change to any of these makes `npm start` rebuild.
-const BUILD_INPUTS = ["app", "components", "lib", "packages/dynamo-pages/src", "proxy.ts", "next.config.js", "tsconfig.json", "tsconfig.base.json", "package-lock.json"];
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "packages/dynamo-pages/src",
+  "proxy.ts",
+  "next.config.js",
+  "tsconfig.json",
+  "tsconfig.base.json",
+  "package-lock.json",
+];
 
 async function hashInputs(inputs: string[]): Promise<string> {
   const hash = createHash("sha256");
@@ -151,9 +171,14 @@ async function hashInputs(inputs: string[]): Promise<string> {
     if (!existsSync(absolute)) return;
     if ((await stat(absolute)).isDirectory()) {
       // Tests are not part of the build.
-      for (const entry of (await readdir(absolute)).sort()) if (!entry.endsWith(".test.ts")) await visit(path.join(relative, entry));
+      for (const entry of (await readdir(absolute)).sort())
+        if (!entry.endsWith(".test.ts")) await visit(path.join(relative, entry));
     } else {
-      hash.update(relative).update("\0").update(await readFile(absolute)).update("\0");
+      hash
+        .update(relative)
+        .update("\0")
+        .update(await readFile(absolute))
+        .update("\0");
     }
   };
   for (const input of inputs) await visit(input);
@@ -214,15 +239,28 @@ export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
 
 /** What the server needs to find the table, on either path. */
 export function serverEnv(catalog: CatalogConfig): Record<string, string> {
-  return { DYNAMODB_ENDPOINT: catalog.endpoint ?? "", BIKES_TABLE: catalog.table, AWS_REGION: catalog.region, NEXT_TELEMETRY_DISABLED: "1" };
+  return {
+    DYNAMODB_ENDPOINT: catalog.endpoint ?? "",
+    BIKES_TABLE: catalog.table,
+    AWS_REGION: catalog.region,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
 }
 
-export function startNextServer(port: number, catalog: CatalogConfig, output: "inherit" | "ignore" = "inherit"): ChildProcess {
-  return spawn(path.join(ROOT, "node_modules", ".bin", "next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
-    cwd: ROOT,
-    stdio: ["ignore", output, output],
-    env: { ...process.env, ...serverEnv(catalog) },
-  });
+export function startNextServer(
+  port: number,
+  catalog: CatalogConfig,
+  output: "inherit" | "ignore" = "inherit",
+): ChildProcess {
+  return spawn(
+    path.join(ROOT, "node_modules", ".bin", "next"),
+    ["start", "--port", String(port), "--hostname", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", output, output],
+      env: { ...process.env, ...serverEnv(catalog) },
+    },
+  );
 }
 
 export async function waitUntilServing(url: string, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
@@ -259,7 +297,9 @@ function run(command: string, args: string[], env: Record<string, string>): Prom
     const child = spawn(command, args, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
     child.once("error", reject);
     child.once("exit", (code, signal) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${signal ?? `exit code ${code}`})`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${signal ?? `exit code ${code}`})`)),
     );
   });
 }

@@ -6,7 +6,9 @@ async function main(): Promise<void> {
   const settings = readStartSettings();
   const stack = await startStack({ port: settings.port, persist: true, seedCount: settings.seedCount });
   const localUrl = stack.url.replace("127.0.0.1", "localhost");
-  console.log(`\nFirstbyte is running at ${localUrl}\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\nPress Ctrl-C to stop.`);
+  console.log(
+    `\nFirstbyte is running at ${localUrl}\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\nPress Ctrl-C to stop.`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -21,6 +23,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start failed: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `npm start failed: ${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import { BadRequest } from "@/components/errors/BadRequest";
 import { bikePages } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { toSearchParams, type SearchParams } from "@/lib/search-params";
+import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Streamed catalog" };
 

@@ -35,6 +35,7 @@ export function BikeRowsSkeleton({ rows = 4 }: { rows?: number }) {
   return (
     <tbody aria-busy="true" aria-label="Loading more bikes" className="skeleton">
       {Array.from({ length: rows }, (_, row) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholder rows have no identity and never reorder.
         <tr key={row}>
           {BIKE_COLUMNS.map((column) => (
             <td key={column}>

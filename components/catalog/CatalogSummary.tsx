@@ -1,6 +1,5 @@
 import Link from "next/link";
-import type { Key } from "@firstbyte/dynamo-pages";
-import { cursorFor } from "@/lib/catalog";
+import { type CatalogKey, cursorFor } from "@/lib/catalog";
 import { BIKE_COLUMNS } from "./BikeTable";
 
 const count = new Intl.NumberFormat("en-US");
@@ -12,7 +11,7 @@ export interface CatalogSummaryProps {
   /** The request's query string, kept in the "next" link. */
   search: URLSearchParams;
   /** Where the scan stopped early (a `limit`); undefined when the table was read to the end. */
-  lastKey: Key | undefined;
+  lastKey: CatalogKey | undefined;
 }
 
 export function CatalogSummary({ count: items, serverMs, search, lastKey }: CatalogSummaryProps) {
@@ -21,7 +20,8 @@ export function CatalogSummary({ count: items, serverMs, search, lastKey }: Cata
     <tfoot>
       <tr>
         <td colSpan={BIKE_COLUMNS.length} id="catalog-summary" data-count={items} data-server-ms={Math.round(serverMs)}>
-          {count.format(items)} {items === 1 ? "bike" : "bikes"} in {count.format(Math.round(serverMs))} ms of server time.
+          {count.format(items)} {items === 1 ? "bike" : "bikes"} in {count.format(Math.round(serverMs))} ms of server
+          time.
           {nextHref ? (
             <>
               {" "}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import type { Bike } from "@/lib/bike";
 import { BikeRows, BikeRowsSkeleton } from "./BikeRows";
-import { BikeTable, BIKE_COLUMNS } from "./BikeTable";
+import { BIKE_COLUMNS, BikeTable } from "./BikeTable";
 
 interface PageLine {
   page: number;
@@ -38,7 +38,8 @@ export function NdjsonBikeTable({ query }: { query: string }) {
       }
       setState({ done: true, ms: performance.now() - started });
     })().catch((error: unknown) => {
-      if (!controller.signal.aborted) setState({ done: true, error: error instanceof Error ? error.message : String(error) });
+      if (!controller.signal.aborted)
+        setState({ done: true, error: error instanceof Error ? error.message : String(error) });
     });
     return () => controller.abort();
   }, [query]);
@@ -54,7 +55,9 @@ export function NdjsonBikeTable({ query }: { query: string }) {
         <tfoot>
           <tr>
             <td colSpan={BIKE_COLUMNS.length} id="catalog-summary" data-count={count}>
-              {state.error ? `The catalog stopped: ${state.error}` : `${count.toLocaleString("en-US")} bikes in ${Math.round(state.ms ?? 0)} ms in the browser.`}
+              {state.error
+                ? `The catalog stopped: ${state.error}`
+                : `${count.toLocaleString("en-US")} bikes in ${Math.round(state.ms ?? 0)} ms in the browser.`}
             </td>
           </tr>
         </tfoot>

@@ -1,6 +1,5 @@
 import { Suspense } from "react";
-import type { Key } from "@firstbyte/dynamo-pages";
-import type { BikePage } from "@/lib/catalog";
+import type { BikePage, CatalogKey } from "@/lib/catalog";
 import { BikeRows, BikeRowsSkeleton } from "./BikeRows";
 import { CatalogSummary } from "./CatalogSummary";
 
@@ -12,7 +11,7 @@ export interface StreamedBikePagesProps {
   /** Query string of the request, kept in the "next" link (cursor replaced). */
   search: URLSearchParams;
   shown?: number;
-  lastKey?: Key;
+  lastKey?: CatalogKey;
 }
 
 /**
@@ -23,9 +22,7 @@ export interface StreamedBikePagesProps {
 export async function StreamedBikePages({ pages, startedAt, search, shown = 0, lastKey }: StreamedBikePagesProps) {
   const next = await pages.next();
   if (next.done) {
-    return (
-<CatalogSummary count={shown} serverMs={performance.now() - startedAt} search={search} lastKey={lastKey} />
-    );
+    return <CatalogSummary count={shown} serverMs={performance.now() - startedAt} search={search} lastKey={lastKey} />;
   }
   const page = next.value;
   return (

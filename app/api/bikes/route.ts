@@ -1,6 +1,6 @@
 // The catalog as data: streamed NDJSON, one line per DynamoDB Scan page the moment it arrives, or
 // (?mode=buffered) one JSON array after the whole scan. Bad parameters were answered 400 by the proxy.
-import { badRequestJson } from "@/components/errors/bad-request-response";
+import { badRequestJson } from "@/lib/bad-request-response";
 import { allBikes, bikePages, cursorFor } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
@@ -11,7 +11,8 @@ export async function GET(request: Request): Promise<Response> {
   const search = new URL(request.url).searchParams;
   const parsed = parseCatalogQuery(search, config());
   const mode = parseMode(search);
-  if (!parsed.ok || !mode.ok) return badRequestJson([...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)]);
+  if (!parsed.ok || !mode.ok)
+    return badRequestJson([...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)]);
 
   if (mode.mode === "buffered") {
     const { bikes, lastKey } = await allBikes(parsed.query, request.signal);
@@ -28,14 +29,24 @@ export async function GET(request: Request): Promise<Response> {
         const next = await pages.next();
         if (next.done) return controller.close();
         const { items, lastKey, segment, index } = next.value;
-        const line = { page: index, segment, count: items.length, items, ...(lastKey ? { cursor: cursorFor(lastKey) } : {}) };
+        const line = {
+          page: index,
+          segment,
+          count: items.length,
+          items,
+          ...(lastKey ? { cursor: cursorFor(lastKey) } : {}),
+        };
         controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
       } catch (error) {
         // The client went away: nobody is left to tell.
         if (request.signal.aborted) return controller.close();
         // Headers are gone already; a final error line tells the reader the stream is incomplete.
         console.error("GET /api/bikes: scan failed mid-stream", error);
-        controller.enqueue(encoder.encode(`${JSON.stringify({ error: "scan_failed", message: "the scan stopped before the end of the table" })}\n`));
+        controller.enqueue(
+          encoder.encode(
+            `${JSON.stringify({ error: "scan_failed", message: "the scan stopped before the end of the table" })}\n`,
+          ),
+        );
         controller.close();
       }
     },
@@ -44,6 +55,10 @@ export async function GET(request: Request): Promise<Response> {
     },
   });
   return new Response(body, {
-    headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" },
+    headers: {
+      "content-type": "application/x-ndjson; charset=utf-8",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
   });
 }

@@ -26,19 +26,36 @@ export default async function BikePage({ params }: { params: Params }) {
   if (!bike) notFound();
   return (
     <main>
-      <p><Link href="/bikes" prefetch={false}>← All bikes</Link></p>
-      <h1 data-bike-id={bike.id}>{bike.brand} {bike.model}</h1>
+      <p>
+        <Link href="/bikes" prefetch={false}>
+          ← All bikes
+        </Link>
+      </p>
+      <h1 data-bike-id={bike.id}>
+        {bike.brand} {bike.model}
+      </h1>
       <p className="lede">{bike.description}</p>
       <dl className="bike">
-        <dt>Type</dt><dd>{bike.type}</dd>
-        <dt>Frame size</dt><dd>{bike.frameSize}</dd>
-        <dt>Wheel size</dt><dd>{bike.wheelSize}</dd>
-        <dt>Colour</dt><dd>{bike.colour}</dd>
-        <dt>Year</dt><dd>{bike.year}</dd>
-        <dt>Weight</dt><dd>{formatWeight(bike.weightKg)}</dd>
-        <dt>Price</dt><dd>{formatPrice(bike.price)}</dd>
-        <dt>In stock</dt><dd>{bike.stock}</dd>
-        <dt>Id</dt><dd><code>{bike.id}</code></dd>
+        <dt>Type</dt>
+        <dd>{bike.type}</dd>
+        <dt>Frame size</dt>
+        <dd>{bike.frameSize}</dd>
+        <dt>Wheel size</dt>
+        <dd>{bike.wheelSize}</dd>
+        <dt>Colour</dt>
+        <dd>{bike.colour}</dd>
+        <dt>Year</dt>
+        <dd>{bike.year}</dd>
+        <dt>Weight</dt>
+        <dd>{formatWeight(bike.weightKg)}</dd>
+        <dt>Price</dt>
+        <dd>{formatPrice(bike.price)}</dd>
+        <dt>In stock</dt>
+        <dd>{bike.stock}</dd>
+        <dt>Id</dt>
+        <dd>
+          <code>{bike.id}</code>
+        </dd>
       </dl>
     </main>
   );

@@ -6,7 +6,7 @@ import { BadRequest } from "@/components/errors/BadRequest";
 import { allBikes } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { toSearchParams, type SearchParams } from "@/lib/search-params";
+import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Buffered catalog" };
 
@@ -25,7 +25,12 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
       <div id="catalog">
         <BikeTable>
           <BikeRows bikes={bikes} />
-          <CatalogSummary count={bikes.length} serverMs={performance.now() - startedAt} search={search} lastKey={lastKey} />
+          <CatalogSummary
+            count={bikes.length}
+            serverMs={performance.now() - startedAt}
+            search={search}
+            lastKey={lastKey}
+          />
         </BikeTable>
       </div>
     </main>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { NdjsonBikeTable } from "@/components/catalog/NdjsonBikeTable";
-import { toSearchParams, type SearchParams } from "@/lib/search-params";
+import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Client-rendered catalog" };
 
@@ -11,7 +11,9 @@ export default async function ClientCatalogPage({ searchParams }: { searchParams
   return (
     <main>
       <h1>Bikes, rendered in the browser</h1>
-      <p className="lede">This page arrives empty; the browser fetches /api/bikes and renders each NDJSON line as it comes.</p>
+      <p className="lede">
+        This page arrives empty; the browser fetches /api/bikes and renders each NDJSON line as it comes.
+      </p>
       <div id="catalog">
         <NdjsonBikeTable query={query} />
       </div>

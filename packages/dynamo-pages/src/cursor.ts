@@ -1,5 +1,5 @@
 import { InvalidCursorError } from "./errors.ts";
-import { checkKey, keyValueProblem, quote, type Key, type KeySchema, type KeyType, type KeyValue } from "./key.ts";
+import { checkKey, type Key, type KeySchema, type KeyType, type KeyValue, keyValueProblem, quote } from "./key.ts";
 
 // A table key is at most 2048 + 1024 bytes of values plus two attribute names of at most 255 bytes.
 // The largest such key (both values binary, base64 inside JSON, base64url around it) encodes to
@@ -65,10 +65,13 @@ function encodeValue(value: KeyValue): EncodedValue {
 
 function checkSchema(schema: KeySchema): Array<[string, KeyType]> {
   const entries = typeof schema === "object" && schema !== null ? Object.entries(schema) : [];
-  if (entries.length === 0) throw new TypeError("decodeCursor needs a key schema with at least one attribute, e.g. { id: \"S\" }.");
+  if (entries.length === 0)
+    throw new TypeError('decodeCursor needs a key schema with at least one attribute, e.g. { id: "S" }.');
   for (const [name, type] of entries) {
     if (!KEY_TYPES.includes(type)) {
-      throw new TypeError(`decodeCursor: the schema gives ${quote(name)} the type ${quote(String(type))}; key types are "S", "N" or "B".`);
+      throw new TypeError(
+        `decodeCursor: the schema gives ${quote(name)} the type ${quote(String(type))}; key types are "S", "N" or "B".`,
+      );
     }
   }
   return entries;
@@ -103,7 +106,10 @@ function parseToken(token: string): Record<string, unknown> {
 
 function decodeValue(name: string, type: KeyType, encoded: unknown): KeyValue {
   if (!isPlainObject(encoded)) {
-    throw new InvalidCursorError("wrong-shape", `Invalid cursor: the attribute ${quote(name)} is not a typed value like {"S": "…"}.`);
+    throw new InvalidCursorError(
+      "wrong-shape",
+      `Invalid cursor: the attribute ${quote(name)} is not a typed value like {"S": "…"}.`,
+    );
   }
   const tags = Object.keys(encoded);
   const tag = tags[0];
@@ -129,7 +135,10 @@ function decodeValue(name: string, type: KeyType, encoded: unknown): KeyValue {
     if (typeof raw !== "string") throw wrongType();
     const bytes = raw.length === 0 ? new Uint8Array(0) : decodeBase64url(raw);
     if (bytes === undefined) {
-      throw new InvalidCursorError("invalid-value", `Invalid cursor: the binary attribute ${quote(name)} is not base64url.`);
+      throw new InvalidCursorError(
+        "invalid-value",
+        `Invalid cursor: the binary attribute ${quote(name)} is not base64url.`,
+      );
     }
     value = new Uint8Array(bytes);
   }

@@ -56,7 +56,12 @@ export function keyValueProblem(value: KeyValue): string | undefined {
  * fresh object, or a plain-words problem.
  */
 export function checkKey(candidate: unknown): { key: Key } | { problem: string } {
-  if (typeof candidate !== "object" || candidate === null || Array.isArray(candidate) || candidate instanceof Uint8Array) {
+  if (
+    typeof candidate !== "object" ||
+    candidate === null ||
+    Array.isArray(candidate) ||
+    candidate instanceof Uint8Array
+  ) {
     return { problem: "is not an object of key attributes" };
   }
   const entries = Object.entries(candidate);

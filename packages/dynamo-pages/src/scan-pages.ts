@@ -1,4 +1,9 @@
-import { ScanCommand, type DynamoDBDocumentClient, type ScanCommandInput, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  ScanCommand,
+  type ScanCommandInput,
+  type ScanCommandOutput,
+} from "@aws-sdk/lib-dynamodb";
 import { ScanOptionsError } from "./errors.ts";
 import { checkKey, type Key } from "./key.ts";
 
@@ -78,7 +83,16 @@ export function scanPages<T = Record<string, unknown>>(
 
 function planScan(options: ScanPagesOptions): ScanPlan {
   if (typeof options !== "object" || options === null) throw new ScanOptionsError("scanPages needs an options object.");
-  const { table, pageSize = DEFAULT_PAGE_SIZE, firstPageSize = pageSize, startKey, segments = 1, maxItems, signal, consistentRead } = options;
+  const {
+    table,
+    pageSize = DEFAULT_PAGE_SIZE,
+    firstPageSize = pageSize,
+    startKey,
+    segments = 1,
+    maxItems,
+    signal,
+    consistentRead,
+  } = options;
   if (typeof table !== "string" || table.length === 0) {
     throw new ScanOptionsError("table must be a non-empty table name.");
   }
@@ -87,7 +101,9 @@ function planScan(options: ScanPagesOptions): ScanPlan {
     throw new ScanOptionsError(`pageSize must be a whole number of at least 1, got ${String(pageSize)}.`);
   }
   if (!Number.isSafeInteger(firstPageSize) || firstPageSize < 1 || firstPageSize > pageSize) {
-    throw new ScanOptionsError(`firstPageSize must be a whole number from 1 to pageSize (${pageSize}), got ${String(firstPageSize)}.`);
+    throw new ScanOptionsError(
+      `firstPageSize must be a whole number from 1 to pageSize (${pageSize}), got ${String(firstPageSize)}.`,
+    );
   }
   if (!Number.isSafeInteger(segments) || segments < 1 || segments > MAX_SEGMENTS) {
     throw new ScanOptionsError(`segments must be a whole number from 1 to ${MAX_SEGMENTS}, got ${String(segments)}.`);
@@ -97,7 +113,9 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   }
   // A resume key or an item budget belongs to one ordered pass; parallel segments have none.
   if (segments > 1 && startKey !== undefined) {
-    throw new ScanOptionsError("startKey works only with segments: 1 (each segment of a parallel scan has its own position).");
+    throw new ScanOptionsError(
+      "startKey works only with segments: 1 (each segment of a parallel scan has its own position).",
+    );
   }
   if (segments > 1 && maxItems !== undefined) {
     throw new ScanOptionsError("maxItems works only with segments: 1 (parallel segments finish in no fixed order).");
@@ -118,7 +136,10 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   return { table, pageSize, firstPageSize, startKey: checkedStartKey, segments, maxItems, signal, consistentRead };
 }
 
-async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): AsyncGenerator<ScanPage<T>, void, undefined> {
+async function* runScan<T>(
+  client: DynamoDBDocumentClient,
+  plan: ScanPlan,
+): AsyncGenerator<ScanPage<T>, void, undefined> {
   const { signal } = plan;
   // One controller for all requests: the caller's abort and the consumer stopping both cancel them.
   const requests = new AbortController();
@@ -138,7 +159,8 @@ async function* runScan<T>(client: DynamoDBDocumentClient, plan: ScanPlan): Asyn
   // Segments waiting for their next request, oldest first, with the key each continues from.
   // A segment is here, in `pending` (request in flight or page not yet yielded), or done.
   const idle = new SegmentQueue();
-  for (let segment = 0; segment < plan.segments; segment++) idle.push(segment, segment === 0 ? plan.startKey : undefined, plan.firstPageSize);
+  for (let segment = 0; segment < plan.segments; segment++)
+    idle.push(segment, segment === 0 ? plan.startKey : undefined, plan.firstPageSize);
   // Segment -> the Limit of its request in flight (or of its page not yet yielded).
   const pending = new Map<number, number>();
   let itemsYielded = 0;
@@ -219,7 +241,8 @@ function toKey(lastEvaluatedKey: Record<string, unknown> | undefined): Key | und
   if (lastEvaluatedKey === undefined) return undefined;
   const checked = checkKey(lastEvaluatedKey);
   // Only reachable with a client configured with wrapNumbers (NumberValue instead of number).
-  if ("problem" in checked) throw new TypeError(`scanPages: DynamoDB returned a LastEvaluatedKey whose ${checked.problem}.`);
+  if ("problem" in checked)
+    throw new TypeError(`scanPages: DynamoDB returned a LastEvaluatedKey whose ${checked.problem}.`);
   return checked.key;
 }
 

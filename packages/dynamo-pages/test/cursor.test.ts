@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { decodeCursor, encodeCursor, InvalidCursorError, scanPages, type Key, type KeySchema } from "../src/index.ts";
-import { createTable, putItems, startLocalDynamo, type LocalDynamo } from "./local-dynamo.ts";
+import { decodeCursor, encodeCursor, InvalidCursorError, type Key, type KeySchema, scanPages } from "../src/index.ts";
+import { createTable, type LocalDynamo, putItems, startLocalDynamo } from "./local-dynamo.ts";
 
 const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 
@@ -36,7 +36,9 @@ describe("encodeCursor / decodeCursor round trip", () => {
 
   it("encodes a byte view of a larger buffer as just its bytes", () => {
     const backing = new Uint8Array([9, 9, 1, 2, 9]);
-    assert.deepEqual(decodeCursor(encodeCursor({ id: backing.subarray(2, 4) }), { id: "B" }), { id: new Uint8Array([1, 2]) });
+    assert.deepEqual(decodeCursor(encodeCursor({ id: backing.subarray(2, 4) }), { id: "B" }), {
+      id: new Uint8Array([1, 2]),
+    });
   });
 
   it("uses a compact typed JSON inside", () => {
@@ -92,7 +94,12 @@ describe("decodeCursor rejects", () => {
     ["an overflowing number", tokenOf('{"id":{"N":1e999}}'), { id: "N" }, "invalid-value"],
     ["empty binary", tokenOf('{"id":{"B":""}}'), { id: "B" }, "invalid-value"],
     ["binary that is not base64url", tokenOf('{"id":{"B":"AQ=="}}'), { id: "B" }, "invalid-value"],
-    ["binary over 2,048 bytes", tokenOf(JSON.stringify({ id: { B: Buffer.alloc(2049, 7).toString("base64url") } })), { id: "B" }, "invalid-value"],
+    [
+      "binary over 2,048 bytes",
+      tokenOf(JSON.stringify({ id: { B: Buffer.alloc(2049, 7).toString("base64url") } })),
+      { id: "B" },
+      "invalid-value",
+    ],
   ];
   for (const [what, token, schema, reason] of cases) {
     it(`${what} (${reason})`, () => {
@@ -110,7 +117,10 @@ describe("decodeCursor rejects", () => {
   }
 
   it("a value that is not a string at all", () => {
-    assert.throws(() => decodeCursor(42 as unknown as string, { id: "S" }), { name: "InvalidCursorError", reason: "not-base64url" });
+    assert.throws(() => decodeCursor(42 as unknown as string, { id: "S" }), {
+      name: "InvalidCursorError",
+      reason: "not-base64url",
+    });
   });
 
   it("keeps long attribute names out of the message", () => {
@@ -169,7 +179,11 @@ describe("cursors against DynamoDB", { timeout: 10_000 }, () => {
     await db.close();
   });
 
-  const resumeThroughCursors = async (table: string, schema: KeySchema, describeItem: (item: Record<string, unknown>) => string) => {
+  const resumeThroughCursors = async (
+    table: string,
+    schema: KeySchema,
+    describeItem: (item: Record<string, unknown>) => string,
+  ) => {
     const seen: string[] = [];
     let cursor: string | undefined;
     let passes = 0;
@@ -187,7 +201,11 @@ describe("cursors against DynamoDB", { timeout: 10_000 }, () => {
   };
 
   it("resumes a composite S + N key table through encoded cursors, each item once", async () => {
-    const { seen, passes } = await resumeThroughCursors("composite", { pk: "S", sk: "N" }, (item) => `${item.pk}/${item.sk}`);
+    const { seen, passes } = await resumeThroughCursors(
+      "composite",
+      { pk: "S", sk: "N" },
+      (item) => `${item.pk}/${item.sk}`,
+    );
     assert.equal(passes, 3);
     assert.equal(seen.length, 120);
     assert.equal(new Set(seen).size, 120);

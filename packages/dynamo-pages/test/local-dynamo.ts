@@ -30,7 +30,7 @@ const SCAN_TARGET = "DynamoDB_20120810.Scan";
 
 /** Starts dynalite on 127.0.0.1 with an ephemeral port and clients pointed at it. */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
-  // createTableMs: 0, or tables stay CREATING for 500 ms (see /work/shared/docs/findings.md).
+  // createTableMs: 0, or tables stay CREATING for 500 ms (docs/local-setup.md).
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   const answer = server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void;
   server.removeAllListeners("request");
@@ -98,7 +98,11 @@ export async function createTable(
 }
 
 /** Writes items with BatchWriteItem, 25 at a time (its per-request maximum), retrying unprocessed ones. */
-export async function putItems(local: LocalDynamo, table: string, items: Array<Record<string, unknown>>): Promise<void> {
+export async function putItems(
+  local: LocalDynamo,
+  table: string,
+  items: Array<Record<string, unknown>>,
+): Promise<void> {
   for (let start = 0; start < items.length; start += 25) {
     let requests: Array<{ PutRequest: { Item: Record<string, unknown> } }> | undefined = items
       .slice(start, start + 25)

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { ScanCommandInput } from "@aws-sdk/lib-dynamodb";
-import { ScanOptionsError, scanPages, type Key, type ScanPage } from "../src/index.ts";
-import { createTable, putItems, startLocalDynamo, type LocalDynamo } from "./local-dynamo.ts";
+import { type Key, ScanOptionsError, type ScanPage, scanPages } from "../src/index.ts";
+import { createTable, type LocalDynamo, putItems, startLocalDynamo } from "./local-dynamo.ts";
 
 type Item = { id: string; n: number };
 
@@ -67,7 +67,11 @@ before(async () => {
   db = await startLocalDynamo();
   await createTable(db, TABLE, ["id", "S"]);
   await createTable(db, EMPTY_TABLE, ["id", "S"]);
-  await putItems(db, TABLE, allIds.map((id, n) => ({ id, n })));
+  await putItems(
+    db,
+    TABLE,
+    allIds.map((id, n) => ({ id, n })),
+  );
 });
 
 after(async () => {
@@ -80,8 +84,14 @@ describe("scanPages, one segment", { timeout: 10_000 }, () => {
     const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100 }));
     log.stop();
 
-    assert.deepEqual(pages.map((p) => p.items.length), [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 50]);
-    assert.deepEqual(pages.map((p) => p.index), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 50],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.index),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
     assert.ok(pages.every((p) => p.segment === 0));
     assert.deepEqual(sorted(idsOf(pages)), allIds);
     for (const page of pages.slice(0, -1)) {
@@ -89,18 +99,27 @@ describe("scanPages, one segment", { timeout: 10_000 }, () => {
       assert.deepEqual(page.lastKey, { id: page.items.at(-1)?.id });
     }
     assert.equal(pages.at(-1)?.lastKey, undefined);
-    assert.deepEqual(log.inputs.map((input) => input.Limit), Array(11).fill(100));
+    assert.deepEqual(
+      log.inputs.map((input) => input.Limit),
+      Array(11).fill(100),
+    );
     assert.ok(log.inputs.every((input) => input.Segment === undefined && input.TotalSegments === undefined));
   });
 
   it("defaults to pages of 200", async () => {
     const pages = await collect(scanPages<Item>(db.doc, { table: TABLE }));
-    assert.deepEqual(pages.map((p) => p.items.length), [200, 200, 200, 200, 200, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [200, 200, 200, 200, 200, 50],
+    );
   });
 
   it("yields the empty page DynamoDB returns after a page that ended exactly at Limit", async () => {
     const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 350 }));
-    assert.deepEqual(pages.map((p) => p.items.length), [350, 350, 350, 0]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [350, 350, 350, 0],
+    );
     assert.notEqual(pages[2]?.lastKey, undefined);
     assert.equal(pages[3]?.lastKey, undefined);
   });
@@ -124,7 +143,10 @@ describe("scanPages, one segment", { timeout: 10_000 }, () => {
     const log = logScans();
     await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 1000, consistentRead: true }));
     log.stop();
-    assert.deepEqual(log.inputs.map((input) => input.ConsistentRead), [true, true]);
+    assert.deepEqual(
+      log.inputs.map((input) => input.ConsistentRead),
+      [true, true],
+    );
   });
 
   it("resumes from startKey with the items after it and no others", async () => {
@@ -141,7 +163,9 @@ describe("scanPages, one segment", { timeout: 10_000 }, () => {
   });
 
   it("propagates DynamoDB's error for a missing table", async () => {
-    await assert.rejects(collect(scanPages<Item>(db.doc, { table: "no-such-table" })), { name: "ResourceNotFoundException" });
+    await assert.rejects(collect(scanPages<Item>(db.doc, { table: "no-such-table" })), {
+      name: "ResourceNotFoundException",
+    });
   });
 });
 
@@ -151,8 +175,14 @@ describe("scanPages with firstPageSize", { timeout: 10_000 }, () => {
     const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 200, firstPageSize: 25 }));
     log.stop();
     // 25 + 50 + 100 = 175, then the 875 left in pages of 200: 4 × 200 and 75.
-    assert.deepEqual(log.inputs.map((input) => input.Limit), [25, 50, 100, 200, 200, 200, 200, 200]);
-    assert.deepEqual(pages.map((p) => p.items.length), [25, 50, 100, 200, 200, 200, 200, 75]);
+    assert.deepEqual(
+      log.inputs.map((input) => input.Limit),
+      [25, 50, 100, 200, 200, 200, 200, 200],
+    );
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [25, 50, 100, 200, 200, 200, 200, 75],
+    );
     assert.deepEqual(sorted(idsOf(pages)), allIds);
   });
 
@@ -160,12 +190,17 @@ describe("scanPages with firstPageSize", { timeout: 10_000 }, () => {
     const log = logScans();
     await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 300, firstPageSize: 100 }));
     log.stop();
-    assert.deepEqual(log.inputs.map((input) => input.Limit), [100, 200, 300, 300, 300]);
+    assert.deepEqual(
+      log.inputs.map((input) => input.Limit),
+      [100, 200, 300, 300, 300],
+    );
   });
 
   it("ramps every segment of a parallel scan on its own", async () => {
     const log = logScans();
-    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, firstPageSize: 10, segments: 2 }));
+    const pages = await collect(
+      scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, firstPageSize: 10, segments: 2 }),
+    );
     log.stop();
     assert.deepEqual(sorted(idsOf(pages)), allIds);
     for (const segment of [0, 1]) {
@@ -176,9 +211,14 @@ describe("scanPages with firstPageSize", { timeout: 10_000 }, () => {
 
   it("keeps maxItems exact: the ramp's Limit is cut to what is left", async () => {
     const log = logScans();
-    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 200, firstPageSize: 25, maxItems: 120 }));
+    const pages = await collect(
+      scanPages<Item>(db.doc, { table: TABLE, pageSize: 200, firstPageSize: 25, maxItems: 120 }),
+    );
     log.stop();
-    assert.deepEqual(log.inputs.map((input) => input.Limit), [25, 50, 45]);
+    assert.deepEqual(
+      log.inputs.map((input) => input.Limit),
+      [25, 50, 45],
+    );
     assert.equal(idsOf(pages).length, 120);
   });
 });
@@ -188,9 +228,15 @@ describe("scanPages with maxItems", { timeout: 10_000 }, () => {
     const log = logScans();
     const firstPass = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, maxItems: 250 }));
     log.stop();
-    assert.deepEqual(firstPass.map((p) => p.items.length), [100, 100, 50]);
+    assert.deepEqual(
+      firstPass.map((p) => p.items.length),
+      [100, 100, 50],
+    );
     // The last request asked for only what was left, so its LastEvaluatedKey is the 250th item.
-    assert.deepEqual(log.inputs.map((input) => input.Limit), [100, 100, 50]);
+    assert.deepEqual(
+      log.inputs.map((input) => input.Limit),
+      [100, 100, 50],
+    );
     const resumeKey = firstPass.at(-1)?.lastKey;
     assert.deepEqual(resumeKey, { id: firstPass.at(-1)?.items.at(-1)?.id });
 
@@ -218,7 +264,10 @@ describe("scanPages with maxItems", { timeout: 10_000 }, () => {
 
   it("hands back a resume key when maxItems lands exactly on the end, and that resume is one empty page", async () => {
     const firstPass = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 500, maxItems: ITEM_COUNT }));
-    assert.deepEqual(firstPass.map((p) => p.items.length), [500, 500, 50]);
+    assert.deepEqual(
+      firstPass.map((p) => p.items.length),
+      [500, 500, 50],
+    );
     const resumeKey = firstPass.at(-1)?.lastKey;
     assert.ok(resumeKey);
     const rest = await collect(scanPages<Item>(db.doc, { table: TABLE, startKey: resumeKey }));
@@ -227,7 +276,10 @@ describe("scanPages with maxItems", { timeout: 10_000 }, () => {
 
   it("ends with lastKey undefined when the table runs out before maxItems", async () => {
     const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 1000, maxItems: 5000 }));
-    assert.deepEqual(pages.map((p) => p.items.length), [1000, 50]);
+    assert.deepEqual(
+      pages.map((p) => p.items.length),
+      [1000, 50],
+    );
     assert.equal(pages.at(-1)?.lastKey, undefined);
   });
 });
@@ -239,12 +291,18 @@ describe("scanPages, parallel segments", { timeout: 10_000 }, () => {
     log.stop();
 
     assert.deepEqual(sorted(idsOf(pages)), allIds);
-    assert.deepEqual(pages.map((p) => p.index), pages.map((_, i) => i));
+    assert.deepEqual(
+      pages.map((p) => p.index),
+      pages.map((_, i) => i),
+    );
     assert.deepEqual([...new Set(pages.map((p) => p.segment))].sort(), [0, 1, 2, 3]);
     for (const segment of [0, 1, 2, 3]) {
       const own = pages.filter((p) => p.segment === segment);
       assert.equal(own.at(-1)?.lastKey, undefined, `segment ${segment} ends with lastKey undefined`);
-      assert.ok(own.slice(0, -1).every((p) => p.lastKey !== undefined), `only segment ${segment}'s last page lacks lastKey`);
+      assert.ok(
+        own.slice(0, -1).every((p) => p.lastKey !== undefined),
+        `only segment ${segment}'s last page lacks lastKey`,
+      );
     }
     assert.ok(log.inputs.every((input) => input.TotalSegments === 4 && input.Limit === 50));
     assert.equal(log.inputs.length, pages.length);
@@ -404,7 +462,8 @@ describe("scanPages options", { timeout: 10_000 }, () => {
       const before = db.scansReceived();
       assert.throws(
         () => scanPages(db.doc, options),
-        (error) => error instanceof ScanOptionsError && error.name === "ScanOptionsError" && message.test(error.message),
+        (error) =>
+          error instanceof ScanOptionsError && error.name === "ScanOptionsError" && message.test(error.message),
       );
       assert.equal(db.scansReceived(), before);
     });

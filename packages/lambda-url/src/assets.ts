@@ -69,14 +69,15 @@ export class AssetDirectory {
     const relative = segments.filter((segment) => segment !== "" && segment !== ".").join("/");
     if (relative === "") return { kind: "miss" };
     const candidate = path.join(this.realRoot, relative);
-    if (!candidate.startsWith(this.realRoot + path.sep)) return { kind: "rejected", reason: "path escapes the assets directory" };
+    if (!candidate.startsWith(this.realRoot + path.sep))
+      return { kind: "rejected", reason: "path escapes the assets directory" };
     try {
       const resolved = await realpath(candidate);
       if (!resolved.startsWith(this.realRoot + path.sep)) return { kind: "miss" };
       const info = await stat(resolved);
       // Directories are not listed; their paths belong to the function.
       if (!info.isFile()) return { kind: "miss" };
-      return { kind: "file", file: resolved, size: info.size, mtime: info.mtime, urlPath: "/" + relative };
+      return { kind: "file", file: resolved, size: info.size, mtime: info.mtime, urlPath: `/${relative}` };
     } catch {
       return { kind: "miss" };
     }

@@ -8,7 +8,8 @@ export const USAGE = `usage: lambda-url --handler DIR/FILE.EXPORT [--port N] [--
 
 function numberArgument(flag: string, value: string): number {
   const parsed = Number(value);
-  if (value.trim() === "" || !Number.isFinite(parsed)) throw new FunctionUrlConfigError(`${flag} needs a number, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(parsed))
+    throw new FunctionUrlConfigError(`${flag} needs a number, got "${value}"`);
   return parsed;
 }
 
@@ -19,7 +20,10 @@ export function parseArguments(argv: string[]): FunctionUrlOptions {
   const options: Omit<FunctionUrlOptions, "handler"> = {};
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i] ?? "";
-    const [flag, inline] = argument.startsWith("--") && argument.includes("=") ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)] : [argument, undefined];
+    const [flag, inline] =
+      argument.startsWith("--") && argument.includes("=")
+        ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
+        : [argument, undefined];
     if (flag === "--strip-content-encoding") {
       options.stripContentEncoding = true;
       continue;
@@ -43,13 +47,15 @@ export function parseArguments(argv: string[]): FunctionUrlOptions {
         break;
       case "--invoke-mode": {
         const mode = takeValue().toUpperCase();
-        if (mode !== "RESPONSE_STREAM" && mode !== "BUFFERED") throw new FunctionUrlConfigError(`--invoke-mode must be RESPONSE_STREAM or BUFFERED, got "${mode}"`);
+        if (mode !== "RESPONSE_STREAM" && mode !== "BUFFERED")
+          throw new FunctionUrlConfigError(`--invoke-mode must be RESPONSE_STREAM or BUFFERED, got "${mode}"`);
         options.invokeMode = mode;
         break;
       }
       case "--bandwidth": {
         const value = takeValue();
-        if (value !== "aws" && value !== "off") throw new FunctionUrlConfigError(`--bandwidth must be aws or off, got "${value}"`);
+        if (value !== "aws" && value !== "off")
+          throw new FunctionUrlConfigError(`--bandwidth must be aws or off, got "${value}"`);
         options.bandwidth = value;
         break;
       }

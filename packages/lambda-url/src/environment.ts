@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { PAYLOAD_LIMIT_BYTES, type ResolvedOptions } from "./options.ts";
@@ -124,7 +124,7 @@ export class ExecutionEnvironment {
   ) {
     this.id = id;
     this.server = http.createServer((req, res) => this.route(req, res));
-    // Streams longer than Node's default 300 s requestTimeout would be cut (lambda-streaming.md §1);
+    // Streams longer than Node's default 300 s requestTimeout would be cut (docs/lambda-streaming.md §1);
     // Lambda allows 15 minutes. Idle keep-alive sockets of the client's agent must not be closed
     // under it either, or a reused socket races the close and the response is lost.
     this.server.requestTimeout = 0;
@@ -173,7 +173,7 @@ export class ExecutionEnvironment {
       AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
       AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
       // aws-lambda-ric takes one event and exits without answering when any of these five is
-      // missing (lambda-streaming.md §1).
+      // missing (docs/lambda-streaming.md §1).
       AWS_LAMBDA_FUNCTION_NAME: functionName,
       AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(options.memoryMb),
@@ -204,7 +204,10 @@ export class ExecutionEnvironment {
     this.initTimer = setTimeout(() => {
       this.initTimer = null;
       if (this.state === "initializing") {
-        this.failCurrent({ kind: "init-error", error: { errorType: "Runtime.InitTimeout", errorMessage: `no /next within ${INIT_TIMEOUT_MS} ms` } });
+        this.failCurrent({
+          kind: "init-error",
+          error: { errorType: "Runtime.InitTimeout", errorMessage: `no /next within ${INIT_TIMEOUT_MS} ms` },
+        });
         this.kill();
       }
     }, INIT_TIMEOUT_MS);
@@ -243,14 +246,17 @@ export class ExecutionEnvironment {
     const match = INVOCATION_PATH.exec(url);
     if (req.method === "POST" && match) {
       const requestId = decodeURIComponent(match[1] ?? "");
-      const task = match[2] === "response" ? this.handleResponse(requestId, req, res) : this.handleError(requestId, req, res);
+      const task =
+        match[2] === "response" ? this.handleResponse(requestId, req, res) : this.handleError(requestId, req, res);
       task.catch((error: unknown) => {
         // The response body broke off: usually the runtime is dying and its exit follows. The
         // environment is not trusted with another invocation either way (the function's own
         // errors arrive as trailers or /error, never like this).
         const current = this.current;
         if (current && current.requestId === requestId) {
-          this.settle(current, (sink) => sink.fail({ kind: "crash", detail: `runtime connection lost: ${String(error)}` }));
+          this.settle(current, (sink) =>
+            sink.fail({ kind: "crash", detail: `runtime connection lost: ${String(error)}` }),
+          );
           this.kill();
         }
         if (!res.headersSent && !res.destroyed) runtimeError(res, 500, "ServiceException", String(error));
@@ -278,7 +284,7 @@ export class ExecutionEnvironment {
       return;
     }
     // Long poll. On the error path the client asks /next before the errored stream has finished
-    // (lambda-streaming.md §1), so a /next is no sign that the current invocation is over.
+    // (docs/lambda-streaming.md §1), so a /next is no sign that the current invocation is over.
     this.waitingNext = res;
     res.once("close", () => {
       if (this.waitingNext === res) this.waitingNext = null;
@@ -316,7 +322,12 @@ export class ExecutionEnvironment {
     if (!current || current.requestId !== requestId || !current.delivered || current.answered) {
       req.resume();
       const known = this.answeredIds.has(requestId) || current?.requestId === requestId;
-      runtimeError(res, 400, "InvalidRequestID", known ? `request ${requestId} was already answered` : `unknown request ${requestId}`);
+      runtimeError(
+        res,
+        400,
+        "InvalidRequestID",
+        known ? `request ${requestId} was already answered` : `unknown request ${requestId}`,
+      );
       return null;
     }
     current.answered = true;
@@ -328,7 +339,12 @@ export class ExecutionEnvironment {
     const mode = req.headers["lambda-runtime-function-response-mode"];
     if (mode !== undefined && String(mode).toLowerCase() !== STREAMING_MODE) {
       req.resume();
-      runtimeError(res, 400, "InvalidFunctionResponseMode", `response mode "${String(mode)}" is not supported; use "${STREAMING_MODE}"`);
+      runtimeError(
+        res,
+        400,
+        "InvalidFunctionResponseMode",
+        `response mode "${String(mode)}" is not supported; use "${STREAMING_MODE}"`,
+      );
       return;
     }
     const invocation = this.claim(requestId, req, res);
@@ -369,13 +385,16 @@ export class ExecutionEnvironment {
     }
     if (errorType) {
       const encoded = req.trailers[ERROR_BODY_TRAILER] ?? "";
-      const error = parseFunctionError(Buffer.from(encoded, "base64").toString("utf8")) ?? { errorType, errorMessage: "" };
+      const error = parseFunctionError(Buffer.from(encoded, "base64").toString("utf8")) ?? {
+        errorType,
+        errorMessage: "",
+      };
       this.settle(invocation, (sink) => sink.fail({ kind: "function-error", error }));
     } else {
       this.settle(invocation, (sink) => sink.streamEnd());
     }
     // The invocation is over when the response body has finished, not when the handler's promise
-    // settles or the next /next arrives (lambda-streaming.md §1).
+    // settles or the next /next arrives (docs/lambda-streaming.md §1).
     this.release(invocation);
   }
 
@@ -393,7 +412,9 @@ export class ExecutionEnvironment {
     const body = await readAll(req, PAYLOAD_LIMIT_BYTES);
     sendJson(res, 202, { status: "OK" });
     const error = parseFunctionError(body?.toString("utf8") ?? "");
-    this.options.log(`[${this.id}] init error: ${error ? `${error.errorType}: ${error.errorMessage}` : "(no details)"}`);
+    this.options.log(
+      `[${this.id}] init error: ${error ? `${error.errorType}: ${error.errorMessage}` : "(no details)"}`,
+    );
     this.failCurrent({ kind: "init-error", error });
     // aws-lambda-ric exits after posting an init error; make sure of it.
     this.kill();

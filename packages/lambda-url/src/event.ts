@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 
-/** Payload format 2.0, as Function URLs send it (lambda-streaming.md §2). */
+/** Payload format 2.0, as Function URLs send it (docs/lambda-streaming.md §2). */
 export interface FunctionUrlEvent {
   version: "2.0";
   routeKey: "$default";

@@ -1,14 +1,14 @@
-export { FunctionUrlServer, startFunctionUrl, type FunctionUrlStats } from "./server.ts";
+export { buildEvent, type FunctionUrlEvent } from "./event.ts";
 export {
   AWS_BANDWIDTH,
+  type BandwidthLimit,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULTS,
   FunctionUrlConfigError,
-  PAYLOAD_LIMIT_BYTES,
-  resolveHandler,
-  type BandwidthLimit,
   type FunctionUrlOptions,
   type InvokeMode,
+  PAYLOAD_LIMIT_BYTES,
+  resolveHandler,
 } from "./options.ts";
-export { buildEvent, type FunctionUrlEvent } from "./event.ts";
-export { INTEGRATION_CONTENT_TYPE, PreludeSplitter, type Prelude } from "./prelude.ts";
+export { INTEGRATION_CONTENT_TYPE, type Prelude, PreludeSplitter } from "./prelude.ts";
+export { FunctionUrlServer, type FunctionUrlStats, startFunctionUrl } from "./server.ts";

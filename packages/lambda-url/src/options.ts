@@ -74,11 +74,11 @@ export interface ResolvedOptions {
 
 const MiB = 1024 * 1024;
 
-/** The AWS runtime emulator's model of Function URL streaming bandwidth (lambda-streaming.md §2). */
+/** The AWS runtime emulator's model of Function URL streaming bandwidth (docs/lambda-streaming.md §2). */
 export const AWS_BANDWIDTH: BandwidthLimit = { burstBytes: 6 * MiB, bytesPerSecond: 2 * MiB };
-/** 200 MB per streamed response since July 2025 (lambda-streaming.md §2). */
+/** 200 MB per streamed response since July 2025 (docs/lambda-streaming.md §2). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 200 * MiB;
-/** Request and buffered response payloads: 6 MB (lambda-streaming.md §2). */
+/** Request and buffered response payloads: 6 MB (docs/lambda-streaming.md §2). */
 export const PAYLOAD_LIMIT_BYTES = 6 * MiB;
 /** Lambda's hard ceiling: 15 minutes. */
 const MAX_TIMEOUT_SECONDS = 900;
@@ -88,7 +88,7 @@ export const DEFAULTS = {
   host: "127.0.0.1",
   invokeMode: "RESPONSE_STREAM" as InvokeMode,
   // Lambda's own default is 3 s, too short for server-rendered pages; 30 s matches
-  // CloudFront's default origin response timeout in front of the URL (lambda-streaming.md §3).
+  // CloudFront's default origin response timeout in front of the URL (docs/lambda-streaming.md §3).
   timeoutSeconds: 30,
   memoryMb: 1024,
   concurrency: 10,
@@ -121,7 +121,12 @@ export function resolveHandler(handler: string, cwd = process.cwd()): HandlerLoc
   return { taskRoot, handler: base, file };
 }
 
-function positiveInteger(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
+function positiveInteger(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max) {
     throw new FunctionUrlConfigError(`${name} must be an integer from 1 to ${max}, got ${String(value)}`);
@@ -152,7 +157,9 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
   }
   const timeoutSeconds = options.timeoutSeconds ?? DEFAULTS.timeoutSeconds;
   if (!(timeoutSeconds > 0 && timeoutSeconds <= MAX_TIMEOUT_SECONDS)) {
-    throw new FunctionUrlConfigError(`timeout must be more than 0 and at most ${MAX_TIMEOUT_SECONDS} seconds, got ${String(timeoutSeconds)}`);
+    throw new FunctionUrlConfigError(
+      `timeout must be more than 0 and at most ${MAX_TIMEOUT_SECONDS} seconds, got ${String(timeoutSeconds)}`,
+    );
   }
   // Lambda accepts 128 MB to 10,240 MB of memory.
   const memoryMb = positiveInteger(options.memoryMb, DEFAULTS.memoryMb, "memory", 10240);
@@ -168,7 +175,8 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
   }
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env ?? {})) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new FunctionUrlConfigError(`bad environment variable name "${key}"`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+      throw new FunctionUrlConfigError(`bad environment variable name "${key}"`);
     env[key] = String(value);
   }
   const functionName = options.functionName ?? "function";

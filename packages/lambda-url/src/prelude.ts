@@ -1,7 +1,7 @@
 /** Content-Type of a stream that starts with a JSON prelude (aws-lambda-ric's HttpResponseStream). */
 export const INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
 
-/** The prelude ends at the first run of 8 NUL bytes (lambda-streaming.md §1). */
+/** The prelude ends at the first run of 8 NUL bytes (docs/lambda-streaming.md §1). */
 const DELIMITER = Buffer.alloc(8);
 
 export interface Prelude {

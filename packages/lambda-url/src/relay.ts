@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { InvocationFailure, InvocationSink } from "./environment.ts";
 import type { BandwidthLimit } from "./options.ts";
-import { INTEGRATION_CONTENT_TYPE, PreludeError, PreludeSplitter, parsePrelude, type Prelude } from "./prelude.ts";
+import { INTEGRATION_CONTENT_TYPE, type Prelude, PreludeError, PreludeSplitter, parsePrelude } from "./prelude.ts";
 import { TokenBucket } from "./throttle.ts";
 
 /** How one invocation's HTTP response ended, for the log line and the stats. */
@@ -70,7 +70,7 @@ function headersFrom(prelude: Prelude, requestId: string, stripContentEncoding: 
   for (const [name, value] of Object.entries(prelude.headers)) {
     if (FRAMING_HEADERS.has(name)) continue;
     // Observed in production, undocumented: Function URLs drop a Content-Encoding set by the
-    // function (lambda-streaming.md §2). Off by default: see the README.
+    // function (docs/lambda-streaming.md §2). Off by default: see the README.
     if (stripContentEncoding && name === "content-encoding") continue;
     headers[name] = value;
   }
@@ -86,9 +86,12 @@ abstract class ResponseSink implements InvocationSink {
   protected clientGone = false;
   private resolveDone!: (outcome: ResponseOutcome) => void;
 
-  constructor(protected readonly res: ServerResponse, protected readonly options: RelayOptions) {
+  constructor(
+    protected readonly res: ServerResponse,
+    protected readonly options: RelayOptions,
+  ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    // A client that disconnects does not stop the function (lambda-streaming.md §2): the rest of
+    // A client that disconnects does not stop the function (docs/lambda-streaming.md §2): the rest of
     // its output is read and discarded.
     res.once("close", () => {
       if (!res.writableFinished) this.clientGone = true;
@@ -112,7 +115,7 @@ abstract class ResponseSink implements InvocationSink {
       return;
     }
     // Status and headers are out: the client sees a body that stops without its end, which is
-    // what users report from Function URLs (not documented by AWS; lambda-streaming.md §2).
+    // what users report from Function URLs (not documented by AWS; docs/lambda-streaming.md §2).
     this.res.socket?.end();
     this.finish({ status: this.res.statusCode, bytes: this.bytes, result, truncated: true, detail });
   }
@@ -146,7 +149,7 @@ export class StreamingRelay extends ResponseSink {
   streamChunk(chunk: Buffer): Promise<void> | void {
     if (this.finished) return;
     if (this.splitter) {
-      let split;
+      let split: ReturnType<PreludeSplitter["push"]>;
       try {
         split = this.splitter.push(chunk);
       } catch (error) {
@@ -155,7 +158,10 @@ export class StreamingRelay extends ResponseSink {
       }
       if (!split) return;
       this.splitter = null;
-      this.writeHead(split.prelude.statusCode, headersFrom(split.prelude, this.options.requestId, this.options.stripContentEncoding));
+      this.writeHead(
+        split.prelude.statusCode,
+        headersFrom(split.prelude, this.options.requestId, this.options.stripContentEncoding),
+      );
       if (this.finished || split.rest.length === 0) return;
       return this.writeBody(split.rest);
     }
@@ -167,7 +173,7 @@ export class StreamingRelay extends ResponseSink {
     if (this.finished) return;
     if (this.splitter) {
       // `HttpResponseStream.from()` followed directly by `end(data)` sends no prelude, only the data
-      // under the integration Content-Type (lambda-streaming.md §1). Treat it as a 200 body rather
+      // under the integration Content-Type (docs/lambda-streaming.md §1). Treat it as a 200 body rather
       // than an error; the bytes are not relayed until the end because a delimiter could still come.
       const held = this.splitter.pending;
       this.splitter = null;
@@ -245,7 +251,7 @@ export interface MappedResponse {
 
 /**
  * InvokeMode BUFFERED: `{statusCode, headers, cookies, body, isBase64Encoded}` becomes the HTTP
- * response; any other JSON value is returned as a 200 JSON body (lambda-streaming.md §2).
+ * response; any other JSON value is returned as a 200 JSON body (docs/lambda-streaming.md §2).
  */
 export function mapBufferedResult(payload: Buffer, contentType: string): MappedResponse {
   let value: unknown;
@@ -286,7 +292,11 @@ export class BufferedResponder extends ResponseSink {
   private size = 0;
   private streamContentType = "application/octet-stream";
 
-  constructor(res: ServerResponse, options: RelayOptions, private readonly limitBytes: number) {
+  constructor(
+    res: ServerResponse,
+    options: RelayOptions,
+    private readonly limitBytes: number,
+  ) {
     super(res, options);
   }
 
@@ -318,7 +328,11 @@ export class BufferedResponder extends ResponseSink {
       }
       try {
         const prelude = parsePrelude(payload.subarray(0, at));
-        this.send({ status: prelude.statusCode, headers: headersFrom(prelude, this.options.requestId, this.options.stripContentEncoding), body: payload.subarray(at + 8) });
+        this.send({
+          status: prelude.statusCode,
+          headers: headersFrom(prelude, this.options.requestId, this.options.stripContentEncoding),
+          body: payload.subarray(at + 8),
+        });
       } catch (error) {
         this.finishWithFailure("bad-prelude", (error as Error).message);
       }

@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { AssetDirectory } from "./assets.ts";
 import { ExecutionEnvironment } from "./environment.ts";
 import { buildEvent } from "./event.ts";
-import { PAYLOAD_LIMIT_BYTES, resolveOptions, type FunctionUrlOptions, type ResolvedOptions } from "./options.ts";
-import { BufferedResponder, sendJsonError, StreamingRelay, type ResponseOutcome } from "./relay.ts";
+import { type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, type ResolvedOptions, resolveOptions } from "./options.ts";
+import { BufferedResponder, type ResponseOutcome, StreamingRelay, sendJsonError } from "./relay.ts";
 
 export interface FunctionUrlStats {
   /** Execution environments alive now (starting, idle or busy). */
@@ -43,7 +43,10 @@ export class FunctionUrlServer {
   private readonly urlId = randomBytes(16).toString("hex");
   readonly url: string;
 
-  private constructor(private readonly options: ResolvedOptions, private readonly server: http.Server) {
+  private constructor(
+    private readonly options: ResolvedOptions,
+    private readonly server: http.Server,
+  ) {
     this.assets = options.assetsDir ? new AssetDirectory(options.assetsDir) : null;
     const address = server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
@@ -109,7 +112,9 @@ export class FunctionUrlServer {
       const served = await this.assets.serve(req, res);
       if (served) {
         this.counters.assets += 1;
-        this.options.log(`static ${method} ${pathOnly} ${served.status} ${served.bytes}B ${Math.round(performance.now() - started)}ms`);
+        this.options.log(
+          `static ${method} ${pathOnly} ${served.status} ${served.bytes}B ${Math.round(performance.now() - started)}ms`,
+        );
         return;
       }
     }
@@ -117,19 +122,27 @@ export class FunctionUrlServer {
     const requestId = randomUUID();
     const body = await readRequestBody(req, PAYLOAD_LIMIT_BYTES);
     if (body === null) {
-      // Invocation payloads are limited to 6 MB (lambda-streaming.md §2).
-      sendJsonError(res, 413, { Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" }, requestId, {
-        "x-amzn-errortype": "RequestTooLargeException",
-      });
+      // Invocation payloads are limited to 6 MB (docs/lambda-streaming.md §2).
+      sendJsonError(
+        res,
+        413,
+        { Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" },
+        requestId,
+        {
+          "x-amzn-errortype": "RequestTooLargeException",
+        },
+      );
       this.options.log(`${requestId} ${method} ${pathOnly} 413 request too large`);
       return;
     }
 
     const acquired = await this.acquireEnvironment();
     if (!acquired) {
-      // Beyond the reserved concurrency Lambda throttles (lambda-streaming.md §2).
+      // Beyond the reserved concurrency Lambda throttles (docs/lambda-streaming.md §2).
       this.counters.throttled += 1;
-      sendJsonError(res, 429, { Message: "Rate Exceeded.", Type: "User" }, requestId, { "x-amzn-errortype": "TooManyRequestsException" });
+      sendJsonError(res, 429, { Message: "Rate Exceeded.", Type: "User" }, requestId, {
+        "x-amzn-errortype": "TooManyRequestsException",
+      });
       this.options.log(`${requestId} ${method} ${pathOnly} 429 throttled (concurrency ${this.options.concurrency})`);
       return;
     }
@@ -144,7 +157,11 @@ export class FunctionUrlServer {
       urlId: this.urlId,
       now: new Date(),
     });
-    const relayOptions = { requestId, bandwidth: this.options.bandwidth, stripContentEncoding: this.options.stripContentEncoding };
+    const relayOptions = {
+      requestId,
+      bandwidth: this.options.bandwidth,
+      stripContentEncoding: this.options.stripContentEncoding,
+    };
     const sink =
       this.options.invokeMode === "BUFFERED"
         ? new BufferedResponder(res, relayOptions, PAYLOAD_LIMIT_BYTES)
@@ -199,8 +216,18 @@ export class FunctionUrlServer {
   }
 }
 
-function formatLogLine(requestId: string, method: string, path: string, outcome: ResponseOutcome, ms: number, cold: boolean): string {
-  const note = outcome.result === "ok" ? "" : ` ${outcome.truncated ? "truncated" : "failed"}: ${outcome.detail ?? outcome.result}`;
+function formatLogLine(
+  requestId: string,
+  method: string,
+  path: string,
+  outcome: ResponseOutcome,
+  ms: number,
+  cold: boolean,
+): string {
+  const note =
+    outcome.result === "ok"
+      ? ""
+      : ` ${outcome.truncated ? "truncated" : "failed"}: ${outcome.detail ?? outcome.result}`;
   return `${requestId} ${method} ${path} ${outcome.status} ${outcome.bytes}B ${Math.round(ms)}ms ${cold ? "cold" : "warm"}${note}`;
 }
 

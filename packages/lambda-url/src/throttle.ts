@@ -3,13 +3,16 @@ import type { BandwidthLimit } from "./options.ts";
 /**
  * Token bucket: `burstBytes` go out at full speed, then `bytesPerSecond`. This is the AWS runtime
  * emulator's model of Function URL streaming bandwidth (first 6 MB unthrottled, then 2 MB/s;
- * lambda-streaming.md §2). One bucket per response.
+ * docs/lambda-streaming.md §2). One bucket per response.
  */
 export class TokenBucket {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly limit: BandwidthLimit, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly limit: BandwidthLimit,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.tokens = limit.burstBytes;
     this.last = now();
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import http from "node:http";
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,7 +13,10 @@ function rawGet(url: string, target: string): Promise<{ status: number; body: st
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port, path: target, agent: false }, (res) => {
       let body = "";
-      res.setEncoding("utf8").on("data", (chunk) => (body += chunk)).on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res
+        .setEncoding("utf8")
+        .on("data", (chunk) => (body += chunk))
+        .on("end", () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on("error", reject);
     req.end();
@@ -70,7 +73,13 @@ describe("static assets", () => {
   });
 
   test("nothing outside the directory is served", async () => {
-    for (const target of ["/../secret.txt", "/%2e%2e/secret.txt", "/images/%2E%2E/%2E%2E/secret.txt", "/images/..%2F..%2Fsecret.txt", "/favicon.ico%00.js"]) {
+    for (const target of [
+      "/../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/images/%2E%2E/%2E%2E/secret.txt",
+      "/images/..%2F..%2Fsecret.txt",
+      "/favicon.ico%00.js",
+    ]) {
       const res = await rawGet(server.url, target);
       assert.equal(res.status, 400, target);
       assert.ok(!res.body.includes("SECRET"), target);

@@ -7,7 +7,11 @@ describe("InvokeMode BUFFERED", () => {
   const logs = logCollector();
   let server: FunctionUrlServer;
   before(async () => {
-    server = await FunctionUrlServer.start({ handler: fixture("buffered.handler"), invokeMode: "BUFFERED", log: logs.log });
+    server = await FunctionUrlServer.start({
+      handler: fixture("buffered.handler"),
+      invokeMode: "BUFFERED",
+      log: logs.log,
+    });
   });
   after(() => server.close());
 
@@ -46,7 +50,11 @@ describe("InvokeMode BUFFERED", () => {
   });
 
   test("a streamified handler behind a BUFFERED URL is collected and sent whole", async () => {
-    const streaming = await FunctionUrlServer.start({ handler: fixture("streaming.withPrelude"), invokeMode: "BUFFERED", log: logs.log });
+    const streaming = await FunctionUrlServer.start({
+      handler: fixture("streaming.withPrelude"),
+      invokeMode: "BUFFERED",
+      log: logs.log,
+    });
     try {
       const res = await request(streaming.url);
       assert.equal(res.status, 201);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
-import { fixture, request } from "./helpers.ts";
+import { fileURLToPath } from "node:url";
 import { parseArguments } from "../src/cli.ts";
 import { FunctionUrlConfigError } from "../src/index.ts";
+import { fixture, request } from "./helpers.ts";
 
 const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), "../bin/lambda-url.mjs");
 
@@ -22,13 +22,40 @@ function run(args: string[]) {
 describe("lambda-url CLI", () => {
   test("parses every flag", () => {
     const options = parseArguments([
-      "--handler", "dir/index.handler", "--port", "3001", "--host", "127.0.0.1", "--invoke-mode", "buffered",
-      "--bandwidth", "off", "--timeout", "12", "--memory", "512", "--concurrency", "3", "--assets", "public",
-      "--env", "A=1", "--env=B=x=y", "--strip-content-encoding",
+      "--handler",
+      "dir/index.handler",
+      "--port",
+      "3001",
+      "--host",
+      "127.0.0.1",
+      "--invoke-mode",
+      "buffered",
+      "--bandwidth",
+      "off",
+      "--timeout",
+      "12",
+      "--memory",
+      "512",
+      "--concurrency",
+      "3",
+      "--assets",
+      "public",
+      "--env",
+      "A=1",
+      "--env=B=x=y",
+      "--strip-content-encoding",
     ]);
     assert.deepEqual(options, {
-      handler: "dir/index.handler", port: 3001, host: "127.0.0.1", invokeMode: "BUFFERED", bandwidth: "off",
-      timeoutSeconds: 12, memoryMb: 512, concurrency: 3, assetsDir: "public", stripContentEncoding: true,
+      handler: "dir/index.handler",
+      port: 3001,
+      host: "127.0.0.1",
+      invokeMode: "BUFFERED",
+      bandwidth: "off",
+      timeoutSeconds: 12,
+      memoryMb: 512,
+      concurrency: 3,
+      assetsDir: "public",
+      stripContentEncoding: true,
       env: { A: "1", B: "x=y" },
     });
     assert.throws(() => parseArguments(["--handler"]), FunctionUrlConfigError);

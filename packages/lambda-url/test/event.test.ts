@@ -7,7 +7,11 @@ describe("payload format 2.0 event and Runtime API", () => {
   const logs = logCollector();
   let echo: FunctionUrlServer;
   before(async () => {
-    echo = await FunctionUrlServer.start({ handler: fixture("buffered.handler"), invokeMode: "BUFFERED", log: logs.log });
+    echo = await FunctionUrlServer.start({
+      handler: fixture("buffered.handler"),
+      invokeMode: "BUFFERED",
+      log: logs.log,
+    });
   });
   after(() => echo.close());
 
@@ -43,7 +47,13 @@ describe("payload format 2.0 event and Runtime API", () => {
     assert.match(context.apiId, /^[0-9a-f]{32}$/);
     assert.equal(context.domainName, "127.0.0.1");
     assert.equal(context.domainPrefix, "127");
-    assert.deepEqual(context.http, { method: "POST", path: "/a/b%20c", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test-agent/1.0" });
+    assert.deepEqual(context.http, {
+      method: "POST",
+      path: "/a/b%20c",
+      protocol: "HTTP/1.1",
+      sourceIp: "127.0.0.1",
+      userAgent: "test-agent/1.0",
+    });
     assert.equal(context.requestId, res.headers["x-amzn-requestid"]);
     assert.equal(context.routeKey, "$default");
     assert.equal(context.stage, "$default");
@@ -86,7 +96,12 @@ describe("payload format 2.0 event and Runtime API", () => {
       assert.equal(first.context.memoryLimitInMB, "512");
       assert.match(first.context.invokedFunctionArn, /^arn:aws:lambda:us-east-1:\d{12}:function:function$/);
       assert.ok(first.context.remainingMs > 15_000 && first.context.remainingMs <= 20_000);
-      assert.deepEqual(first.env, { TZ: ":UTC", AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: fixture(""), CUSTOM: "custom-value" });
+      assert.deepEqual(first.env, {
+        TZ: ":UTC",
+        AWS_REGION: "us-east-1",
+        LAMBDA_TASK_ROOT: fixture(""),
+        CUSTOM: "custom-value",
+      });
 
       // The second invocation posts a response for the first one's id, already answered.
       const second = JSON.parse((await request(probe.url)).body.toString());

@@ -8,8 +8,18 @@ describe("failures", () => {
   let server: FunctionUrlServer;
   let shortTimeout: FunctionUrlServer;
   before(async () => {
-    server = await FunctionUrlServer.start({ handler: fixture("failures.handler"), bandwidth: "off", concurrency: 1, log: logs.log });
-    shortTimeout = await FunctionUrlServer.start({ handler: fixture("failures.handler"), timeoutSeconds: 1, concurrency: 1, log: logs.log });
+    server = await FunctionUrlServer.start({
+      handler: fixture("failures.handler"),
+      bandwidth: "off",
+      concurrency: 1,
+      log: logs.log,
+    });
+    shortTimeout = await FunctionUrlServer.start({
+      handler: fixture("failures.handler"),
+      timeoutSeconds: 1,
+      concurrency: 1,
+      log: logs.log,
+    });
   });
   after(async () => {
     await Promise.all([server.close(), shortTimeout.close()]);
@@ -69,7 +79,11 @@ describe("failures", () => {
   });
 
   test("a header the function cannot send: 502, and the environment keeps serving", async () => {
-    const bad = await FunctionUrlServer.start({ handler: fixture("failures.badHeader"), concurrency: 1, log: logs.log });
+    const bad = await FunctionUrlServer.start({
+      handler: fixture("failures.badHeader"),
+      concurrency: 1,
+      log: logs.log,
+    });
     try {
       const res = await request(bad.url);
       assert.equal(res.status, 502);

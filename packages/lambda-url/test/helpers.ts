@@ -32,27 +32,38 @@ export interface RequestOptions {
 /** One request on a fresh connection, recording chunks and whether the body really ended. */
 export function request(url: string, options: RequestOptions = {}): Promise<Received> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? "GET", headers: options.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let settled = false;
-      const finish = (complete: boolean) => {
-        if (settled) return;
-        settled = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, chunks, body: Buffer.concat(chunks), complete });
-      };
-      res.on("data", (chunk: Buffer) => {
-        chunks.push(chunk);
-        options.onChunk?.(chunk, Buffer.concat(chunks));
-        if (options.abortAfterFirstChunk) {
-          req.destroy();
-          finish(false);
-        }
-      });
-      res.on("end", () => finish(res.complete));
-      res.on("error", () => finish(false));
-      res.on("aborted", () => finish(false));
-      res.on("close", () => finish(res.complete));
-    });
+    const req = http.request(
+      url,
+      { method: options.method ?? "GET", headers: options.headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let settled = false;
+        const finish = (complete: boolean) => {
+          if (settled) return;
+          settled = true;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            chunks,
+            body: Buffer.concat(chunks),
+            complete,
+          });
+        };
+        res.on("data", (chunk: Buffer) => {
+          chunks.push(chunk);
+          options.onChunk?.(chunk, Buffer.concat(chunks));
+          if (options.abortAfterFirstChunk) {
+            req.destroy();
+            finish(false);
+          }
+        });
+        res.on("end", () => finish(res.complete));
+        res.on("error", () => finish(false));
+        res.on("aborted", () => finish(false));
+        res.on("close", () => finish(res.complete));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });

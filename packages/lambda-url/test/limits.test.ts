@@ -40,7 +40,10 @@ describe("Lambda limits", () => {
     const expectedMs = ((total - burstBytes) / bytesPerSecond) * 1000;
     // Generous margins: the rate is what matters, not the machine's speed.
     assert.ok(slow.elapsed >= expectedMs * 0.8, `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`);
-    assert.ok(slow.elapsed <= expectedMs * 3 + fast.elapsed, `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`);
+    assert.ok(
+      slow.elapsed <= expectedMs * 3 + fast.elapsed,
+      `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`,
+    );
     // The burst is not held back: the first bytes come long before the end.
     assert.ok(slow.firstByte < slow.elapsed / 2, `first byte at ${slow.firstByte} ms of ${slow.elapsed} ms`);
   });
@@ -69,7 +72,11 @@ describe("Lambda limits", () => {
   });
 
   test("a streamed response beyond maxResponseBytes is cut off; the next request is served", async () => {
-    const server = await start({ handler: fixture("streaming.sized"), bandwidth: "off", maxResponseBytes: 1024 * 1024 });
+    const server = await start({
+      handler: fixture("streaming.sized"),
+      bandwidth: "off",
+      maxResponseBytes: 1024 * 1024,
+    });
     const res = await request(`${server.url}/?bytes=${3 * 1024 * 1024}`);
     assert.equal(res.status, 200);
     assert.equal(res.complete, false);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import http from "node:http";
-import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
+import { gunzipSync } from "node:zlib";
 import { FunctionUrlServer } from "../src/index.ts";
 import { delay, fixture, logCollector, request } from "./helpers.ts";
 
@@ -61,7 +61,11 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
 
   test("each write reaches the client before the handler's next write happens", async () => {
     // A short timeout: a relay that buffered would deadlock the handler on the gate below.
-    const server = await FunctionUrlServer.start({ handler: fixture("streaming.gated"), timeoutSeconds: 5, log: logs.log });
+    const server = await FunctionUrlServer.start({
+      handler: fixture("streaming.gated"),
+      timeoutSeconds: 5,
+      log: logs.log,
+    });
     servers.push(server);
     const order: string[] = [];
     let openGate: (() => void) | undefined;
@@ -101,7 +105,11 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
     assert.equal(res.headers["content-encoding"], "gzip");
     assert.equal(gunzipSync(res.body).toString(), "compressed hello");
 
-    const stripping = await FunctionUrlServer.start({ handler: fixture("streaming.gzipped"), stripContentEncoding: true, log: logs.log });
+    const stripping = await FunctionUrlServer.start({
+      handler: fixture("streaming.gzipped"),
+      stripContentEncoding: true,
+      log: logs.log,
+    });
     servers.push(stripping);
     const stripped = await request(stripping.url);
     // What production was seen to do: the header goes, the bytes stay compressed.
@@ -118,7 +126,11 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
   });
 
   test("a client that disconnects does not stop the function", async () => {
-    const server = await FunctionUrlServer.start({ handler: fixture("streaming.persistent"), concurrency: 1, log: logs.log });
+    const server = await FunctionUrlServer.start({
+      handler: fixture("streaming.persistent"),
+      concurrency: 1,
+      log: logs.log,
+    });
     servers.push(server);
     const first = await request(`${server.url}/?long=1`, { abortAfterFirstChunk: true });
     assert.equal(first.body.toString(), "finished-before:0|");
@@ -126,6 +138,9 @@ describe("RESPONSE_STREAM through aws-lambda-ric", () => {
     for (let i = 0; i < 50 && server.stats().busy > 0; i++) await delay(20);
     const second = await request(server.url);
     assert.equal(second.body.toString(), "finished-before:1|done");
-    assert.deepEqual({ environments: server.stats().environments, cold: server.stats().cold }, { environments: 1, cold: 1 });
+    assert.deepEqual(
+      { environments: server.stats().environments, cold: server.stats().cold },
+      { environments: 1, cold: 1 },
+    );
   });
 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { PreludeSplitter } from "../src/prelude.ts";
-import { TokenBucket } from "../src/throttle.ts";
 import { formatRequestTime } from "../src/event.ts";
 import { FunctionUrlConfigError, resolveHandler } from "../src/index.ts";
+import { PreludeSplitter } from "../src/prelude.ts";
+import { TokenBucket } from "../src/throttle.ts";
 import { fixture } from "./helpers.ts";
 
 describe("PreludeSplitter", () => {
@@ -28,8 +28,14 @@ describe("PreludeSplitter", () => {
 
   test("an empty prelude means 200; a bad one is an error", () => {
     assert.equal(new PreludeSplitter().push(Buffer.alloc(8))?.prelude.statusCode, 200);
-    assert.throws(() => new PreludeSplitter().push(Buffer.concat([Buffer.from("{nope"), Buffer.alloc(8)])), /prelude is not JSON/);
-    assert.throws(() => new PreludeSplitter().push(Buffer.concat([Buffer.from('{"statusCode":42}'), Buffer.alloc(8)])), /not an HTTP status/);
+    assert.throws(
+      () => new PreludeSplitter().push(Buffer.concat([Buffer.from("{nope"), Buffer.alloc(8)])),
+      /prelude is not JSON/,
+    );
+    assert.throws(
+      () => new PreludeSplitter().push(Buffer.concat([Buffer.from('{"statusCode":42}'), Buffer.alloc(8)])),
+      /not an HTTP status/,
+    );
   });
 });
 

@@ -62,7 +62,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (booleans.has("--help")) return { help: true };
 
   if (positionals.length === 0) throw new UsageError("missing URL");
-  if (positionals.length > 1) throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(" ")}`);
+  if (positionals.length > 1)
+    throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(" ")}`);
   for (const flag of ["--runs", "--vs", "--timeout"]) {
     if ((values.get(flag)?.length ?? 0) > 1) throw new UsageError(`${flag} given more than once`);
   }
@@ -78,7 +79,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const eq = spec.indexOf("=");
     const name = eq === -1 ? "" : spec.slice(0, eq).trim();
     const text = eq === -1 ? "" : spec.slice(eq + 1);
-    if (name === "" || text === "") throw new UsageError(`--marker expects NAME=TEXT with both non-empty, got "${spec}"`);
+    if (name === "" || text === "")
+      throw new UsageError(`--marker expects NAME=TEXT with both non-empty, got "${spec}"`);
     if (name in markers) throw new UsageError(`--marker ${name} given more than once`);
     markers[name] = text;
   }

@@ -1,4 +1,4 @@
-import { parseArgs, USAGE, type CliOptions } from "./args.ts";
+import { type CliOptions, parseArgs, USAGE } from "./args.ts";
 import { MeasureError, UsageError } from "./errors.ts";
 import type { Measurement, MeasureOptions } from "./measure.ts";
 import { formatComparison, formatSingle, statusNotes, summarizeRuns } from "./report.ts";

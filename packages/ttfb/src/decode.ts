@@ -7,7 +7,10 @@ export type ContentCoding = "identity" | "gzip" | "deflate" | "br";
 export function parseContentEncoding(header: string | string[] | undefined): ContentCoding | undefined {
   const value = (Array.isArray(header) ? header.join(",") : (header ?? "")).toLowerCase();
   // OpenNext's streaming wrapper sends `content-encoding: identity` explicitly; treat it like none.
-  const codings = value.split(",").map((c) => c.trim()).filter((c) => c !== "" && c !== "identity");
+  const codings = value
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "" && c !== "identity");
   if (codings.length === 0) return "identity";
   if (codings.length > 1) return undefined;
   const [coding] = codings;

@@ -81,7 +81,9 @@ export function measure(url: string, options: MeasureOptions = {}): Promise<Meas
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    return Promise.reject(new MeasureError("invalid-option", url, `timeoutMs must be a positive number, got ${timeoutMs}`));
+    return Promise.reject(
+      new MeasureError("invalid-option", url, `timeoutMs must be a positive number, got ${timeoutMs}`),
+    );
   }
   let scanner: MarkerScanner;
   try {
@@ -193,7 +195,11 @@ function run(
 
     req.on("error", (error: NodeJS.ErrnoException) => {
       if (responseStarted) {
-        fail(new MeasureError("incomplete-response", url, `response from ${url} ended early: ${error.message}`, { cause: error }));
+        fail(
+          new MeasureError("incomplete-response", url, `response from ${url} ended early: ${error.message}`, {
+            cause: error,
+          }),
+        );
       } else {
         fail(new MeasureError("network", url, `request to ${url} failed: ${error.message}`, { cause: error }));
       }
@@ -214,7 +220,11 @@ function run(
       }
       if (coding !== "identity") {
         decoder = new TimedDecoder(coding, onDecoded, (error) =>
-          fail(new MeasureError("decode", url, `cannot decode ${coding} body from ${url}: ${error.message}`, { cause: error })),
+          fail(
+            new MeasureError("decode", url, `cannot decode ${coding} body from ${url}: ${error.message}`, {
+              cause: error,
+            }),
+          ),
         );
       }
 
@@ -236,10 +246,15 @@ function run(
       });
 
       res.on("error", (error: Error) => {
-        fail(new MeasureError("incomplete-response", url, `response from ${url} ended early: ${error.message}`, { cause: error }));
+        fail(
+          new MeasureError("incomplete-response", url, `response from ${url} ended early: ${error.message}`, {
+            cause: error,
+          }),
+        );
       });
       res.on("close", () => {
-        if (!res.complete) fail(new MeasureError("incomplete-response", url, `response from ${url} ended before its end`));
+        if (!res.complete)
+          fail(new MeasureError("incomplete-response", url, `response from ${url} ended before its end`));
       });
 
       res.on("end", () => {

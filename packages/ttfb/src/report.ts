@@ -1,5 +1,5 @@
 import type { Measurement } from "./measure.ts";
-import { summarize, type Summary } from "./runs.ts";
+import { type Summary, summarize } from "./runs.ts";
 
 /** One row of the report: how to read it from a run, and how to print it. */
 interface Metric {
@@ -29,7 +29,10 @@ function present(values: Array<number | undefined>): number[] {
 }
 
 /** Summary of every metric over the runs; `null` where no run produced a value (marker never seen). */
-export function summarizeRuns(runs: readonly Measurement[], markerNames: readonly string[]): Record<string, Summary | null> {
+export function summarizeRuns(
+  runs: readonly Measurement[],
+  markerNames: readonly string[],
+): Record<string, Summary | null> {
   const out: Record<string, Summary | null> = {};
   for (const metric of metricsFor(markerNames)) {
     const values = present(runs.map(metric.read));
@@ -71,16 +74,27 @@ function formatRatio(ratios: number[]): string {
 
 function table(rows: string[][]): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return rows
-    .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("   ").trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+        .join("   ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
 function statusLine(runs: readonly Measurement[]): string {
   const counts = new Map<number, number>();
   for (const m of runs) counts.set(m.status, (counts.get(m.status) ?? 0) + 1);
-  return [...counts].map(([status, n]) => (n === runs.length ? `status ${status}` : `status ${status} ×${n}`)).join(", ");
+  return [...counts]
+    .map(([status, n]) => (n === runs.length ? `status ${status}` : `status ${status} ×${n}`))
+    .join(", ");
 }
 
 /** Human report for one URL: median and (min–max) of each metric over the runs. */
@@ -124,5 +138,7 @@ export function statusNotes(url: string, runs: readonly Measurement[]): string[]
   const bad = runs.filter((m) => m.status < 200 || m.status > 299);
   if (bad.length === 0) return [];
   const statuses = [...new Set(bad.map((m) => m.status))].join(", ");
-  return [`note: ${url} answered ${statuses} (not 2xx) on ${bad.length}/${runs.length} runs; timings are for that answer`];
+  return [
+    `note: ${url} answered ${statuses} (not 2xx) on ${bad.length}/${runs.length} runs; timings are for that answer`,
+  ];
 }

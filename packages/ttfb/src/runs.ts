@@ -1,4 +1,4 @@
-import { measure, type Measurement, type MeasureOptions } from "./measure.ts";
+import { type Measurement, type MeasureOptions, measure } from "./measure.ts";
 
 export interface Summary {
   median: number;

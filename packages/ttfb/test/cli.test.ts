@@ -3,10 +3,10 @@ import { execFile } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { PassThrough } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { main } from "../src/cli.ts";
-import { sleep, startFlushServer, type FlushServer } from "./flush-server.ts";
+import { type FlushServer, sleep, startFlushServer } from "./flush-server.ts";
 
 const BIN = fileURLToPath(new URL("../bin/ttfb.mjs", import.meta.url));
 
@@ -76,7 +76,14 @@ describe("main() argument errors", () => {
 
 describe("ttfb CLI", { concurrency: true }, () => {
   test("--json prints every run's timeline", async () => {
-    const { code, stdout, stderr } = await runCli([server.url("/bikes"), "--runs", "2", "--marker", "row=data-bike-id=", "--json"]);
+    const { code, stdout, stderr } = await runCli([
+      server.url("/bikes"),
+      "--runs",
+      "2",
+      "--marker",
+      "row=data-bike-id=",
+      "--json",
+    ]);
     assert.equal(code, 0, stderr);
     const report = JSON.parse(stdout);
     assert.equal(report.runs.length, 2);

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import net from "node:net";
 import { after, before, describe, test } from "node:test";
-import { measure, MeasureError } from "../src/index.ts";
-import { compressPieces, Gate, sleep, startFlushServer, type FlushServer, type Handler } from "./flush-server.ts";
+import { MeasureError, measure } from "../src/index.ts";
+import { compressPieces, type FlushServer, Gate, type Handler, sleep, startFlushServer } from "./flush-server.ts";
 
 const GAP_MS = 60;
 const SHELL = "<html><body><header>shell</header>";
@@ -37,7 +37,8 @@ async function rejection(promise: Promise<unknown>): Promise<MeasureError> {
 }
 
 function assertIncreasing(values: number[]): void {
-  for (let i = 1; i < values.length; i += 1) assert.ok(values[i]! > values[i - 1]!, `not increasing: ${values.join(", ")}`);
+  for (let i = 1; i < values.length; i += 1)
+    assert.ok(values[i]! > values[i - 1]!, `not increasing: ${values.join(", ")}`);
 }
 
 let server: FlushServer;
@@ -55,7 +56,10 @@ describe("identity body", () => {
     const m = await measure(server.url("/three"), { markers: MARKERS, onChunk: () => gate.open() });
 
     assert.equal(m.status, 200);
-    assert.deepEqual(m.chunks.map((c) => c.bytes), pieces.map((p) => p.length));
+    assert.deepEqual(
+      m.chunks.map((c) => c.bytes),
+      pieces.map((p) => p.length),
+    );
     assertIncreasing(m.chunks.map((c) => c.atMs));
     assert.equal(m.bytes, SHELL.length + ROW.length + END.length);
     assert.equal(m.decodedBytes, m.bytes);
@@ -127,8 +131,14 @@ describe("content-encoded body", () => {
         onChunk: () => gate.open(),
       });
 
-      assert.deepEqual(m.chunks.map((c) => c.bytes), wire.map((w) => w.length));
-      assert.equal(m.bytes, wire.reduce((sum, w) => sum + w.length, 0));
+      assert.deepEqual(
+        m.chunks.map((c) => c.bytes),
+        wire.map((w) => w.length),
+      );
+      assert.equal(
+        m.bytes,
+        wire.reduce((sum, w) => sum + w.length, 0),
+      );
       assert.equal(m.decodedBytes, texts.join("").length);
       assert.equal(m.body, texts.join(""));
       assert.notEqual(m.bytes, m.decodedBytes);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { compare, measureRuns, summarize } from "../src/index.ts";
-import { sleep, startFlushServer, type FlushServer } from "./flush-server.ts";
+import { type FlushServer, sleep, startFlushServer } from "./flush-server.ts";
 
 let server: FlushServer;
 const remotePorts: number[] = [];
@@ -67,14 +67,18 @@ test("compare: alternates which URL goes first and returns one B/A ratio per pai
   assert.equal(result.ratios.ttfb.length, 4);
   assert.equal(result.ratios.total.length, 4);
   assert.equal(result.ratios.markers.row?.length, 4);
-  result.ratios.ttfb.forEach((ratio, i) => assert.equal(ratio, result.b[i]!.ttfbMs / result.a[i]!.ttfbMs));
+  result.ratios.ttfb.forEach((ratio, i) => {
+    assert.equal(ratio, result.b[i]!.ttfbMs / result.a[i]!.ttfbMs);
+  });
   result.ratios.markers.row!.forEach((ratio, i) => {
     assert.equal(ratio, result.b[i]!.markers.row! / result.a[i]!.markers.row!);
   });
 });
 
 test("compare: a marker B never shows leaves that pair out of the marker ratios", async () => {
-  const result = await compare(server.url("/streamed"), server.url("/no-rows"), 2, { markers: { row: "data-bike-id=" } });
+  const result = await compare(server.url("/streamed"), server.url("/no-rows"), 2, {
+    markers: { row: "data-bike-id=" },
+  });
   assert.equal(result.ratios.ttfb.length, 2);
   assert.deepEqual(result.ratios.markers, { row: [] });
 });

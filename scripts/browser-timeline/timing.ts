@@ -139,25 +139,42 @@ function installTimelineRecorder(config: RecorderConfig): void {
   };
 
   type Tracked = "shell" | "firstRow" | "lastRow" | "done";
-  const visibleKey = { shell: "shellVisible", firstRow: "firstRowVisible", lastRow: "lastRowVisible", done: "doneVisible" } as const;
+  const visibleKey = {
+    shell: "shellVisible",
+    firstRow: "firstRowVisible",
+    lastRow: "lastRowVisible",
+    done: "doneVisible",
+  } as const;
   const tracked: Tracked[] = ["shell", "firstRow", "lastRow", "done"];
   // React appends hidden containers after the page content, so the first row in document order
   // is a revealed one as soon as any row is revealed.
   const elementOf = (what: Tracked): Element | null =>
-    what === "shell" ? shell : what === "firstRow" ? (state.firstRowInserted === null ? null : document.querySelector(config.row)) : what === "lastRow" ? lastRow : done;
+    what === "shell"
+      ? shell
+      : what === "firstRow"
+        ? state.firstRowInserted === null
+          ? null
+          : document.querySelector(config.row)
+        : what === "lastRow"
+          ? lastRow
+          : done;
   // When a tracked element left React's hidden containers (`hidden` attribute, <template>), seen in
   // a mutation batch without touching style; the next animation frame confirms it is rendered.
   const leftHiddenAt: Record<Tracked, number | null> = { shell: null, firstRow: null, lastRow: null, done: null };
 
   const onMutations = (at: number) => {
-    if (state.shellInserted === null && (shell = document.querySelector(config.shell))) state.shellInserted = at;
+    if (state.shellInserted === null) {
+      shell = document.querySelector(config.shell);
+      if (shell) state.shellInserted = at;
+    }
     if (state.firstRowInserted === null && document.querySelector(config.row)) state.firstRowInserted = at;
     if (state.doneInserted === null) {
       const newest = newestRow();
       if (newest && !lastRowSeenAt.has(newest)) lastRowSeenAt.set(newest, at);
       // Every row is in the DOM once the closing element is (it is streamed last), even if the
       // last ones still wait in a hidden container. An id selector (the default) is a hash lookup.
-      if ((done = document.querySelector(config.done))) {
+      done = document.querySelector(config.done);
+      if (done) {
         state.doneInserted = at;
         lastRow = lastInDocument(config.lastRow);
         state.lastRowInserted = lastRow ? (lastRowSeenAt.get(lastRow) ?? at) : null;
@@ -223,7 +240,11 @@ export class TimelineError extends Error {
  * Loads `url` in `page` and records its timeline. Resolves once the closing element and the last
  * row are rendered, the load event has run and the page has hydrated.
  */
-export async function recordPageTimeline(page: Page, url: string, options: TimelineOptions = {}): Promise<PageTimeline> {
+export async function recordPageTimeline(
+  page: Page,
+  url: string,
+  options: TimelineOptions = {},
+): Promise<PageTimeline> {
   const rowSelector = options.rowSelector ?? "[data-bike-id]";
   const config: RecorderConfig = {
     shell: options.shellSelector ?? "#catalog",
@@ -242,14 +263,22 @@ export async function recordPageTimeline(page: Page, url: string, options: Timel
         (mark) => {
           const state = window.__firstbyteTimeline;
           const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-          return !!state && state.doneVisible !== null && state.lastRowVisible !== null && (navigation?.loadEventEnd ?? 0) > 0 && performance.getEntriesByName(mark, "mark").length > 0;
+          return (
+            !!state &&
+            state.doneVisible !== null &&
+            state.lastRowVisible !== null &&
+            (navigation?.loadEventEnd ?? 0) > 0 &&
+            performance.getEntriesByName(mark, "mark").length > 0
+          );
         },
         hydrationMark,
         { timeout, polling: 100 },
       );
     } catch (error) {
       const partial = await page.evaluate(() => window.__firstbyteTimeline).catch(() => undefined);
-      throw new TimelineError(`${url} did not finish (closing element and last row rendered, load, hydration): ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; recorded so far: ${JSON.stringify(partial ?? null)}`);
+      throw new TimelineError(
+        `${url} did not finish (closing element and last row rendered, load, hydration): ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; recorded so far: ${JSON.stringify(partial ?? null)}`,
+      );
     }
     const collected = await page.evaluate(
       ({ mark, row }): CollectedTimeline => {
@@ -271,7 +300,12 @@ export async function recordPageTimeline(page: Page, url: string, options: Timel
       { mark: hydrationMark, row: rowSelector },
     );
     const finalUrl = new URL(page.url());
-    return toTimeline(options.label ?? `${finalUrl.pathname}${finalUrl.search}`, finalUrl.href, response.status(), collected);
+    return toTimeline(
+      options.label ?? `${finalUrl.pathname}${finalUrl.search}`,
+      finalUrl.href,
+      response.status(),
+      collected,
+    );
   } finally {
     await recorder.dispose();
   }
@@ -295,9 +329,18 @@ function toTimeline(label: string, url: string, status: number, collected: Colle
     responseStart: collected.responseStart,
     domContentLoaded: collected.domContentLoaded,
     load: collected.load,
-    shell: { inserted: required("shell insertion", state.shellInserted), visible: visible("shell visibility", state.shellVisible) },
-    firstRow: { inserted: required("first row insertion", state.firstRowInserted), visible: visible("first row visibility", state.firstRowVisible) },
-    lastRow: { inserted: required("last row insertion", state.lastRowInserted), visible: visible("last row visibility", state.lastRowVisible) },
+    shell: {
+      inserted: required("shell insertion", state.shellInserted),
+      visible: visible("shell visibility", state.shellVisible),
+    },
+    firstRow: {
+      inserted: required("first row insertion", state.firstRowInserted),
+      visible: visible("first row visibility", state.firstRowVisible),
+    },
+    lastRow: {
+      inserted: required("last row insertion", state.lastRowInserted),
+      visible: visible("last row visibility", state.lastRowVisible),
+    },
     hydrated: required("hydration mark", collected.hydrated),
     rows: collected.rows,
     paint: { firstPaint: collected.firstPaint, firstContentfulPaint: collected.firstContentfulPaint },
@@ -309,5 +352,8 @@ function toTimeline(label: string, url: string, status: number, collected: Colle
 export async function attachTimelines(testInfo: TestInfo, timelines: PageTimeline[]): Promise<void> {
   if (timelines.length === 0) return;
   await testInfo.attach("timeline.svg", { body: renderTimelineSvg(timelines), contentType: "image/svg+xml" });
-  await testInfo.attach("timeline.json", { body: `${JSON.stringify(timelines, null, 2)}\n`, contentType: "application/json" });
+  await testInfo.attach("timeline.json", {
+    body: `${JSON.stringify(timelines, null, 2)}\n`,
+    contentType: "application/json",
+  });
 }

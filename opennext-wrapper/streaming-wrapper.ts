@@ -9,7 +9,7 @@
 //   does not compress. Here identity sends no header, and br uses quality 4;
 // - HEAD, 204, 304 and non-text bodies are never compressed (an empty body must stay empty).
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
-// (lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
+// (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
 import { Readable, type Writable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
@@ -33,9 +33,9 @@ interface LambdaRuntimeGlobal {
   __next_route_preloader?: (stage: string) => Promise<void>;
 }
 
-/** The Content-Type that tells a Function URL the body starts with a JSON prelude (lambda-streaming.md §1). */
+/** The Content-Type that tells a Function URL the body starts with a JSON prelude (docs/lambda-streaming.md §1). */
 const INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
-/** The prelude ends with 8 NUL bytes (lambda-streaming.md §1). */
+/** The prelude ends with 8 NUL bytes (docs/lambda-streaming.md §1). */
 const PRELUDE_SEPARATOR = new Uint8Array(8);
 
 export type ResponseEncoding = "br" | "gzip" | "identity";
@@ -83,7 +83,12 @@ export function chooseResponseEncoding(request: {
   policy: CompressionPolicy;
 }): ResponseEncoding {
   if (request.policy === "off" || request.method === "HEAD") return "identity";
-  if (request.statusCode === 204 || request.statusCode === 304 || (request.statusCode >= 100 && request.statusCode < 200)) return "identity";
+  if (
+    request.statusCode === 204 ||
+    request.statusCode === 304 ||
+    (request.statusCode >= 100 && request.statusCode < 200)
+  )
+    return "identity";
   if (request.contentEncoding !== undefined && request.contentEncoding !== "identity") return "identity";
   if (request.contentType === undefined || !COMPRESSIBLE_TYPE.test(request.contentType)) return "identity";
   const accepted = acceptedCodings(request.acceptEncoding ?? "");
@@ -98,7 +103,10 @@ function createEncoder(encoding: Exclude<ResponseEncoding, "identity">): zlib.Br
   if (encoding === "br") {
     return zlib.createBrotliCompress({
       flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
+      params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+        [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+      },
     });
   }
   return zlib.createGzip({ flush: zlib.constants.Z_SYNC_FLUSH });
@@ -114,7 +122,11 @@ function deleteHeader(headers: Record<string, string>, name: string): void {
 }
 
 /** InternalResult headers → prelude headers and cookies (only used when Next never wrote the headers). */
-function preludeFromResult(result: InternalResult): { statusCode: number; headers: Record<string, string>; cookies: string[] } {
+function preludeFromResult(result: InternalResult): {
+  statusCode: number;
+  headers: Record<string, string>;
+  cookies: string[];
+} {
   const headers: Record<string, string> = {};
   let cookies: string[] = [];
   for (const [name, value] of Object.entries(result.headers)) {
@@ -178,7 +190,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
           deleteHeader(headers, "content-length");
         }
         // The prelude is written by hand rather than with awslambda.HttpResponseStream.from: from()
-        // followed directly by end() sends no prelude at all (lambda-streaming.md §1), which would
+        // followed directly by end() sends no prelude at all (docs/lambda-streaming.md §1), which would
         // turn an empty 404 or redirect into a raw 200.
         responseStream.setContentType(INTEGRATION_CONTENT_TYPE);
         responseStream.write(JSON.stringify({ statusCode: prelude.statusCode, headers, cookies: prelude.cookies }));
@@ -200,7 +212,9 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
 
     const pending = new Set<Promise<unknown>>();
     const waitUntil = (promise: Promise<void>) => {
-      const tracked = promise.catch((error: unknown) => console.error("streaming-wrapper: waitUntil task failed:", error));
+      const tracked = promise.catch((error: unknown) =>
+        console.error("streaming-wrapper: waitUntil task failed:", error),
+      );
       pending.add(tracked);
       void tracked.finally(() => pending.delete(tracked));
     };

@@ -1,6 +1,7 @@
 // dynalite ships no types; this covers the part the project uses.
 declare module "dynalite" {
   import type { Server } from "node:http";
+
   interface DynaliteOptions {
     /** LevelDB folder; in memory when omitted. */
     path?: string;

@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chooseResponseEncoding, compressionPolicyFromEnv, StreamingWrapperConfigError } from "./streaming-wrapper.ts";
 
-const html = { method: "GET", statusCode: 200, contentType: "text/html; charset=utf-8", contentEncoding: undefined, policy: "negotiate" as const };
+const html = {
+  method: "GET",
+  statusCode: 200,
+  contentType: "text/html; charset=utf-8",
+  contentEncoding: undefined,
+  policy: "negotiate" as const,
+};
 
 test("identity when the client asks for nothing (CloudFront strips accept-encoding)", () => {
   assert.equal(chooseResponseEncoding({ ...html, acceptEncoding: undefined }), "identity");
@@ -29,7 +35,13 @@ test("never compresses HEAD, bodiless statuses, binary types, or an encoded body
 });
 
 test("compresses text, JSON, NDJSON and RSC payloads", () => {
-  for (const contentType of ["application/json", "application/x-ndjson; charset=utf-8", "text/x-component", "image/svg+xml", "application/manifest+json"]) {
+  for (const contentType of [
+    "application/json",
+    "application/x-ndjson; charset=utf-8",
+    "text/x-component",
+    "image/svg+xml",
+    "application/manifest+json",
+  ]) {
     assert.equal(chooseResponseEncoding({ ...html, contentType, acceptEncoding: "br" }), "br", contentType);
   }
 });

@@ -1,3 +1,4 @@
+/// <reference path="./dynalite.d.ts" />
 // An embedded DynamoDB engine (dynalite) on a random loopback port: the default for `npm start` and
 // the tests, so the project runs with no AWS account. See docs/decisions/001-embedded-dynalite.md.
 import { mkdir } from "node:fs/promises";
@@ -13,7 +14,7 @@ export interface EmbeddedDynamoDB {
 export async function startEmbeddedDynamoDB(options: { path?: string } = {}): Promise<EmbeddedDynamoDB> {
   if (options.path) await mkdir(options.path, { recursive: true });
   // createTableMs: 0 — dynalite's default keeps a new table CREATING for 500 ms, and the SDK's
-  // waiter then sleeps its full minimum delay (findings.md: 20 s).
+  // waiter then sleeps its full minimum delay (docs/local-setup.md: 20 s).
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

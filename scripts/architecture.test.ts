@@ -1,0 +1,57 @@
+// The data flow of docs/architecture.md is enforced by Biome's noRestrictedImports (biome.json).
+// These tests put a probe file where a wrong import would live and check that `npm run lint`'s
+// linter rejects it, and that the allowed direction still passes, so a rule that silently stops
+// matching (a glob that no longer fits, an override that shadows another) fails here.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+
+const root = join(import.meta.dirname, "..");
+
+/** Lints a one-import probe placed in `folder`; returns the restricted-import diagnostics' count. */
+function restrictedImports(folder: string, specifier: string): number {
+  const file = join(root, folder, `lint-probe-${randomUUID().slice(0, 8)}.ts`);
+  writeFileSync(file, `import * as probe from "${specifier}";\n\nexport const probed = probe;\n`);
+  try {
+    const result = spawnSync(join(root, "node_modules/.bin/biome"), ["lint", "--max-diagnostics=50", file], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    assert.ok(!/No files were processed|ignored/i.test(output), `biome did not lint the probe: ${output}`);
+    return output.match(/lint\/style\/noRestrictedImports/g)?.length ?? 0;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+describe("architecture rules (biome.json)", () => {
+  it("packages import nothing from the app", () => {
+    assert.equal(restrictedImports("packages/ttfb/src", "../../../components/catalog/format.ts"), 1);
+    assert.equal(restrictedImports("packages/dynamo-pages/src", "@/lib/config"), 1);
+    assert.equal(restrictedImports("packages/ttfb/src", "./measure.ts"), 0);
+  });
+
+  it("components read data only through lib/", () => {
+    assert.equal(restrictedImports("components/catalog", "@firstbyte/dynamo-pages"), 1);
+    assert.equal(restrictedImports("components/catalog", "@aws-sdk/lib-dynamodb"), 1);
+    assert.equal(restrictedImports("components/catalog", "../../scripts/stack"), 1);
+    assert.equal(restrictedImports("components/catalog", "@/lib/catalog"), 0);
+  });
+
+  it("lib/ imports nothing from scripts/, components/ or app/", () => {
+    assert.equal(restrictedImports("lib", "../scripts/stack"), 1);
+    assert.equal(restrictedImports("lib", "@/components/catalog/format"), 1);
+    assert.equal(restrictedImports("lib", "@/app/layout"), 1);
+    assert.equal(restrictedImports("lib", "@firstbyte/dynamo-pages"), 0);
+  });
+
+  it("nothing outside e2e/ imports from e2e/", () => {
+    assert.equal(restrictedImports("scripts", "../e2e/fixtures"), 1);
+    assert.equal(restrictedImports("app", "@/e2e/fixtures"), 1);
+    assert.equal(restrictedImports("e2e", "./fixtures"), 0);
+  });
+});
