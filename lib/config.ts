@@ -1,5 +1,7 @@
-// The one place that reads the environment. Every other module asks this one, so a bad value fails
-// once, at start-up, with a message that names the variable — never deep inside a request.
+// The one place the app (app/, components/, lib/) and its start scripts read the environment, so a bad
+// value fails once, at start-up, with a message that names the variable — never deep inside a request.
+// The Lambda wrapper reads its own STREAM_COMPRESSION (opennext-wrapper/streaming-wrapper.ts): it
+// runs before the app is loaded and imports nothing from it.
 import { Resource } from "sst/resource";
 
 export interface CatalogConfig {

@@ -44,7 +44,7 @@ export type CompressionPolicy = "negotiate" | "off";
 
 /** Brotli quality for streamed HTML: 4 compresses a catalog page ~10x at a small fraction of q11's CPU. */
 export const BROTLI_QUALITY = 4;
-/** Reads STREAM_COMPRESSION; "negotiate" when unset. */
+/** "negotiate" when unset. Read here, not in lib/config.ts: the wrapper imports nothing from the app. */
 export const COMPRESSION_ENV = "STREAM_COMPRESSION";
 
 export class StreamingWrapperConfigError extends Error {
