@@ -1,9 +1,11 @@
 // The e2e suite. Without BASE_URL it starts its own local stack on free ports (global-setup.ts);
 // with BASE_URL=https://xxxx.cloudfront.net it runs unchanged against a deployed stage.
 import { defineConfig } from "@playwright/test";
+import { chromiumForConfig } from "./scripts/chromium";
 
-// Debian's Chromium: browser downloads are not possible on the project's machines (docs/local-setup.md).
-const executablePath = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+// CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own build (executablePath left
+// unset); `npm test` installs one first (scripts/ensure-chromium.ts), global-setup.ts stops without.
+const executablePath = chromiumForConfig();
 
 export default defineConfig({
   testDir: "e2e",

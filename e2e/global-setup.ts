@@ -1,9 +1,18 @@
 // Starts the local stack (in-memory DynamoDB with 2,000 bikes, a fresh build, the server) unless
 // BASE_URL names a running one, and hands its URL to the workers through the environment.
 import type { FullConfig } from "@playwright/test";
+import { ChromiumMissing, requireChromium } from "../scripts/chromium";
 import { startStack } from "../scripts/stack";
 
 export default async function globalSetup(_config: FullConfig): Promise<(() => Promise<void>) | void> {
+  try {
+    requireChromium();
+  } catch (error) {
+    if (!(error instanceof ChromiumMissing)) throw error;
+    // One line before any test, instead of every test failing at browserType.launch.
+    console.error(error.message);
+    process.exit(1);
+  }
   if (process.env.BASE_URL) {
     console.log(`e2e: testing ${process.env.BASE_URL}`);
     return;
