@@ -11,22 +11,17 @@
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
 // (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
-import { Readable, type Writable } from "node:stream";
+import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
 import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/aws/types/open-next.js";
 import type { Wrapper, WrapperHandler } from "@opennextjs/aws/types/overrides.js";
+// Also declares the runtime's global `awslambda` (streamifyResponse, HttpResponseStream).
+import type {} from "aws-lambda";
 
-/** What the Lambda Node.js runtime hands a streamified handler (aws-lambda-ric's ResponseStream). */
-interface LambdaResponseStream extends Writable {
-  setContentType(contentType: string): void;
-}
-interface LambdaContext {
-  callbackWaitsForEmptyEventLoop: boolean;
-}
-type StreamingHandler = (event: unknown, responseStream: LambdaResponseStream, context: LambdaContext) => Promise<void>;
 interface LambdaRuntimeGlobal {
-  awslambda?: { streamifyResponse(handler: StreamingHandler): StreamingHandler };
+  /** Installed by the Lambda Node.js runtime (aws-lambda-ric); absent anywhere else. */
+  awslambda?: Pick<typeof awslambda, "streamifyResponse">;
   /** Set by OpenNext's main handler at start-up; the warmer uses it to count distinct instances. */
   serverId?: string;
   /** Defined by OpenNext's server bundle; "warmerEvent" preloads routes when routePreloadingBehavior says so. */
@@ -146,7 +141,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
   }
   const policy = compressionPolicyFromEnv();
 
-  return streamifyResponse(async (event, responseStream, context) => {
+  return streamifyResponse<unknown, void>(async (event, responseStream, context) => {
     // Deferred work (waitUntil) is awaited below; nothing else should hold the invocation open.
     context.callbackWaitsForEmptyEventLoop = false;
 

@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient, type ScalarAttributeType } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import dynalite from "dynalite";
+import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 
 /** A Scan request that reached the server and is being kept from it by a gate. */
 export interface HeldScan {
@@ -28,32 +28,31 @@ export interface LocalDynamo {
 
 const SCAN_TARGET = "DynamoDB_20120810.Scan";
 
-/** Starts dynalite on 127.0.0.1 with an ephemeral port and clients pointed at it. */
+/**
+ * Starts the embedded DynamoDB engine with a gate in front of it: a loopback proxy that counts the
+ * Scan requests passing through and holds the ones `holdScan` picks, so a test can stop a page
+ * mid-scan without touching the SDK. The clients talk to the gate.
+ */
 export async function startLocalDynamo(): Promise<LocalDynamo> {
-  // createTableMs: 0, or tables stay CREATING for 500 ms (docs/local-setup.md).
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const answer = server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void;
-  server.removeAllListeners("request");
+  const engine = await startEmbeddedDynamoDB();
+  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+    const upstream = http.request(`${engine.endpoint}${req.url ?? "/"}`, { method: req.method, headers: req.headers });
+    upstream.once("response", (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.once("error", () => res.destroy());
+    // A client that gives up mid-answer (an abort) closes the engine's side too.
+    res.once("close", () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
+    req.pipe(upstream);
+  };
 
   let received = 0;
   const arrivalWaiters: Array<{ count: number; resolve: () => void }> = [];
-  const local: LocalDynamo = {
-    client: undefined as unknown as DynamoDBClient,
-    doc: undefined as unknown as DynamoDBDocumentClient,
-    scansReceived: () => received,
-    scansArrived: (count) =>
-      received >= count ? Promise.resolve() : new Promise((resolve) => arrivalWaiters.push({ count, resolve })),
-    holdScan: undefined,
-    held: [],
-    close: async () => {
-      local.client.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-    },
-  };
-
-  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-    if (req.headers["x-amz-target"] !== SCAN_TARGET) return answer(req, res);
+  const gate = http.createServer((req, res) => {
+    if (req.headers["x-amz-target"] !== SCAN_TARGET) return forward(req, res);
     received++;
     const arrival = received;
     for (const waiter of arrivalWaiters.filter((w) => received >= w.count)) {
@@ -64,18 +63,32 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       local.held.push({ dropped: new Promise((resolve) => res.once("close", () => resolve())) });
       return;
     }
-    answer(req, res);
+    forward(req, res);
   });
-
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  local.client = new DynamoDBClient({
+  await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
+  const { port } = gate.address() as AddressInfo;
+  const client = new DynamoDBClient({
     endpoint: `http://127.0.0.1:${port}`,
     region: "us-east-1",
     // Default retry settings on purpose: an aborted request must not be retried.
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
   });
-  local.doc = DynamoDBDocumentClient.from(local.client);
+
+  const local: LocalDynamo = {
+    client,
+    doc: DynamoDBDocumentClient.from(client),
+    scansReceived: () => received,
+    scansArrived: (count) =>
+      received >= count ? Promise.resolve() : new Promise((resolve) => arrivalWaiters.push({ count, resolve })),
+    holdScan: undefined,
+    held: [],
+    close: async () => {
+      client.destroy();
+      gate.closeAllConnections();
+      await new Promise<void>((resolve, reject) => gate.close((error) => (error ? reject(error) : resolve())));
+      await engine.close();
+    },
+  };
   return local;
 }
 

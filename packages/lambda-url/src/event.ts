@@ -1,29 +1,11 @@
 import type { IncomingMessage } from "node:http";
+import type { LambdaFunctionURLEvent } from "aws-lambda";
 
-/** Payload format 2.0, as Function URLs send it (docs/lambda-streaming.md §2). */
-export interface FunctionUrlEvent {
-  version: "2.0";
-  routeKey: "$default";
-  rawPath: string;
-  rawQueryString: string;
-  cookies?: string[];
-  headers: Record<string, string>;
-  queryStringParameters?: Record<string, string>;
-  requestContext: {
-    accountId: string;
-    apiId: string;
-    domainName: string;
-    domainPrefix: string;
-    http: { method: string; path: string; protocol: string; sourceIp: string; userAgent: string };
-    requestId: string;
-    routeKey: "$default";
-    stage: "$default";
-    time: string;
-    timeEpoch: number;
-  };
-  body?: string;
-  isBase64Encoded: boolean;
-}
+/**
+ * Payload format 2.0, as Function URLs send it (docs/lambda-streaming.md §2). @types/aws-lambda
+ * declares it as LambdaFunctionURLEvent (= APIGatewayProxyEventV2); the alias keeps this package's name.
+ */
+export type FunctionUrlEvent = LambdaFunctionURLEvent;
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
