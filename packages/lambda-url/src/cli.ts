@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { FunctionUrlConfigError, type FunctionUrlOptions } from "./options.ts";
 import { FunctionUrlServer } from "./server.ts";
 
@@ -6,84 +7,92 @@ export const USAGE = `usage: lambda-url --handler DIR/FILE.EXPORT [--port N] [--
                   [--timeout SECONDS] [--memory MB] [--concurrency N] [--assets DIR]
                   [--strip-content-encoding] [--env KEY=VALUE ...]`;
 
-function numberArgument(flag: string, value: string): number {
+/** Every option of the command line; a new one is a line here, in parseArguments and in USAGE. */
+const OPTIONS = {
+  handler: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  "invoke-mode": { type: "string" },
+  bandwidth: { type: "string" },
+  timeout: { type: "string" },
+  memory: { type: "string" },
+  concurrency: { type: "string" },
+  assets: { type: "string" },
+  env: { type: "string", multiple: true },
+  "strip-content-encoding": { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
+
+/**
+ * node:util's parseArgs in its lenient mode, so that the messages stay this CLI's own: strict mode
+ * would throw Node's wording, and would refuse a value such as "-1" that the option checks below
+ * report more precisely.
+ */
+function readCommandLine(argv: string[]): Values {
+  const { values, tokens } = parseArgs({
+    args: argv,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === "positional") throw new FunctionUrlConfigError(`unknown argument "${token.value}"`);
+    if (token.kind === "option-terminator") throw new FunctionUrlConfigError(`unknown argument "--"`);
+    if (token.kind !== "option") continue;
+    const option = Object.hasOwn(OPTIONS, token.name) ? OPTIONS[token.name as keyof typeof OPTIONS] : undefined;
+    if (option === undefined) {
+      const given = token.inlineValue ? `${token.rawName}=${token.value}` : token.rawName;
+      throw new FunctionUrlConfigError(`unknown argument "${given}"`);
+    }
+    if (option.type === "boolean" && token.value !== undefined)
+      throw new FunctionUrlConfigError(`${token.rawName} takes no value`);
+    // A following option is not a value: `--handler --port 3` lacks the handler.
+    if (option.type === "string" && (token.value === undefined || (!token.inlineValue && token.value.startsWith("--"))))
+      throw new FunctionUrlConfigError(`${token.rawName} needs a value`);
+  }
+  return values as Values;
+}
+
+function numberArgument(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const parsed = Number(value);
   if (value.trim() === "" || !Number.isFinite(parsed))
     throw new FunctionUrlConfigError(`${flag} needs a number, got "${value}"`);
   return parsed;
 }
 
+function oneOf<const T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value)) return value as T | undefined;
+  throw new FunctionUrlConfigError(`${flag} must be ${allowed.join(" or ")}, got "${value}"`);
+}
+
 /** Parses the command line into options; throws FunctionUrlConfigError on anything it does not accept. */
 export function parseArguments(argv: string[]): FunctionUrlOptions {
+  const values = readCommandLine(argv);
+  if (values.handler === undefined) throw new FunctionUrlConfigError("--handler is required");
   const env: Record<string, string> = {};
-  let handler: string | undefined;
-  const options: Omit<FunctionUrlOptions, "handler"> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i] ?? "";
-    const [flag, inline] =
-      argument.startsWith("--") && argument.includes("=")
-        ? [argument.slice(0, argument.indexOf("=")), argument.slice(argument.indexOf("=") + 1)]
-        : [argument, undefined];
-    if (flag === "--strip-content-encoding") {
-      options.stripContentEncoding = true;
-      continue;
-    }
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline;
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith("--")) throw new FunctionUrlConfigError(`${flag} needs a value`);
-      i += 1;
-      return value;
-    };
-    switch (flag) {
-      case "--handler":
-        handler = takeValue();
-        break;
-      case "--port":
-        options.port = numberArgument(flag, takeValue());
-        break;
-      case "--host":
-        options.host = takeValue();
-        break;
-      case "--invoke-mode": {
-        const mode = takeValue().toUpperCase();
-        if (mode !== "RESPONSE_STREAM" && mode !== "BUFFERED")
-          throw new FunctionUrlConfigError(`--invoke-mode must be RESPONSE_STREAM or BUFFERED, got "${mode}"`);
-        options.invokeMode = mode;
-        break;
-      }
-      case "--bandwidth": {
-        const value = takeValue();
-        if (value !== "aws" && value !== "off")
-          throw new FunctionUrlConfigError(`--bandwidth must be aws or off, got "${value}"`);
-        options.bandwidth = value;
-        break;
-      }
-      case "--timeout":
-        options.timeoutSeconds = numberArgument(flag, takeValue());
-        break;
-      case "--memory":
-        options.memoryMb = numberArgument(flag, takeValue());
-        break;
-      case "--concurrency":
-        options.concurrency = numberArgument(flag, takeValue());
-        break;
-      case "--assets":
-        options.assetsDir = takeValue();
-        break;
-      case "--env": {
-        const pair = takeValue();
-        const eq = pair.indexOf("=");
-        if (eq <= 0) throw new FunctionUrlConfigError(`--env needs KEY=VALUE, got "${pair}"`);
-        env[pair.slice(0, eq)] = pair.slice(eq + 1);
-        break;
-      }
-      default:
-        throw new FunctionUrlConfigError(`unknown argument "${argument}"`);
-    }
+  for (const pair of values.env ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new FunctionUrlConfigError(`--env needs KEY=VALUE, got "${pair}"`);
+    env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  if (handler === undefined) throw new FunctionUrlConfigError("--handler is required");
-  return { handler, ...options, env };
+  const options: FunctionUrlOptions = {
+    handler: values.handler,
+    port: numberArgument("--port", values.port),
+    host: values.host,
+    invokeMode: oneOf("--invoke-mode", values["invoke-mode"]?.toUpperCase(), ["RESPONSE_STREAM", "BUFFERED"]),
+    bandwidth: oneOf("--bandwidth", values.bandwidth, ["aws", "off"]),
+    timeoutSeconds: numberArgument("--timeout", values.timeout),
+    memoryMb: numberArgument("--memory", values.memory),
+    concurrency: numberArgument("--concurrency", values.concurrency),
+    assetsDir: values.assets,
+    stripContentEncoding: values["strip-content-encoding"],
+    env,
+  };
+  // Options not given stay absent, so the library's defaults apply.
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as FunctionUrlOptions;
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -62,6 +62,35 @@ describe("lambda-url CLI", () => {
     assert.throws(() => parseArguments(["--handler", "a.b", "--bogus"]), /unknown argument "--bogus"/);
   });
 
+  test("leaves options not given unset, so the library's defaults apply", () => {
+    assert.deepEqual(parseArguments(["--handler=dir/index.handler"]), { handler: "dir/index.handler", env: {} });
+  });
+
+  test("rejects each kind of bad argument with its own message", () => {
+    const cases: Array<[string[], string]> = [
+      [[], "--handler is required"],
+      [["--handler"], "--handler needs a value"],
+      [["--handler", "--port", "3000"], "--handler needs a value"],
+      [["--handler", "a.b", "--bogus=1"], 'unknown argument "--bogus=1"'],
+      [["--handler", "a.b", "extra"], 'unknown argument "extra"'],
+      [["--handler", "a.b", "--strip-content-encoding=yes"], "--strip-content-encoding takes no value"],
+      [["--handler", "a.b", "--port", "http"], '--port needs a number, got "http"'],
+      [["--handler", "a.b", "--memory", " "], '--memory needs a number, got " "'],
+      [["--handler", "a.b", "--invoke-mode", "sync"], '--invoke-mode must be RESPONSE_STREAM or BUFFERED, got "SYNC"'],
+      [["--handler", "a.b", "--bandwidth", "fast"], '--bandwidth must be aws or off, got "fast"'],
+      [["--handler", "a.b", "--env", "=x"], '--env needs KEY=VALUE, got "=x"'],
+    ];
+    for (const [argv, message] of cases) {
+      assert.throws(
+        () => parseArguments(argv),
+        (error: Error) => error instanceof FunctionUrlConfigError && error.message === message,
+        `${argv.join(" ")} → ${message}`,
+      );
+    }
+    // A negative number is a value, checked (and refused) where every option is checked.
+    assert.equal(parseArguments(["--handler", "a.b", "--port", "-1"]).port, -1);
+  });
+
   test("bad arguments: one error line, the usage, exit 2", async () => {
     const run1 = run(["--handler", fixture("missing.handler")]);
     assert.equal(await run1.exited, 2);

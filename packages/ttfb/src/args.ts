@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./errors.ts";
 
 export const USAGE = `usage: ttfb URL [--runs N] [--marker NAME=TEXT ...] [--header K:V ...] [--vs URL2] [--json] [--timeout MS]
@@ -22,60 +23,63 @@ export interface CliOptions {
 
 export type ParsedArgs = { help: true } | ({ help: false } & CliOptions);
 
-const VALUE_FLAGS = new Set(["--runs", "--marker", "--header", "--vs", "--timeout"]);
-const BOOLEAN_FLAGS = new Set(["--json", "--help", "-h"]);
+/** Every option of the command line; a new one is a line here, in parseCliArgs and in USAGE. */
+const OPTIONS = {
+  runs: { type: "string" },
+  marker: { type: "string", multiple: true },
+  header: { type: "string", multiple: true },
+  vs: { type: "string" },
+  json: { type: "boolean" },
+  timeout: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const satisfies ParseArgsConfig["options"];
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>["values"];
+
+/**
+ * node:util's parseArgs in its lenient mode, with this CLI's own checks and messages on its tokens:
+ * strict mode would throw Node's wording and refuse a value such as "-1" that the option checks
+ * report more precisely.
+ */
+function readCommandLine(argv: readonly string[]): { values: Values; positionals: string[] } {
+  const { values, positionals, tokens } = parseArgs({
+    args: [...argv],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const option = Object.hasOwn(OPTIONS, token.name) ? OPTIONS[token.name as keyof typeof OPTIONS] : undefined;
+    if (option === undefined) throw new UsageError(`unknown option ${token.rawName}`);
+    if (option.type === "boolean") {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+      continue;
+    }
+    if (token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
+    if (!("multiple" in option) && seen.has(token.name)) throw new UsageError(`--${token.name} given more than once`);
+    seen.add(token.name);
+  }
+  return { values: values as Values, positionals };
+}
 
 /** Parses the command line; throws {@link UsageError} with a one-line message on bad input. */
-export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const positionals: string[] = [];
-  const values = new Map<string, string[]>();
-  const booleans = new Set<string>();
-
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i]!;
-    if (arg === "--") {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const flag = arg.startsWith("--") && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (BOOLEAN_FLAGS.has(flag)) {
-      if (flag !== arg) throw new UsageError(`${flag} takes no value`);
-      booleans.add(flag === "-h" ? "--help" : flag);
-      continue;
-    }
-    if (!VALUE_FLAGS.has(flag)) throw new UsageError(`unknown option ${flag}`);
-    let value: string | undefined;
-    if (flag !== arg) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined) throw new UsageError(`${flag} needs a value`);
-      i += 1;
-    }
-    values.set(flag, [...(values.get(flag) ?? []), value]);
-  }
-
-  if (booleans.has("--help")) return { help: true };
+export function parseCliArgs(argv: readonly string[]): ParsedArgs {
+  const { values, positionals } = readCommandLine(argv);
+  if (values.help) return { help: true };
 
   if (positionals.length === 0) throw new UsageError("missing URL");
   if (positionals.length > 1)
     throw new UsageError(`expected one URL, got ${positionals.length}: ${positionals.join(" ")}`);
-  for (const flag of ["--runs", "--vs", "--timeout"]) {
-    if ((values.get(flag)?.length ?? 0) > 1) throw new UsageError(`${flag} given more than once`);
-  }
-
   const url = checkUrl(positionals[0]!, "URL");
-  const vsValue = values.get("--vs")?.[0];
-  const vs = vsValue === undefined ? undefined : checkUrl(vsValue, "--vs");
-  const runs = positiveInteger(values.get("--runs")?.[0] ?? "5", "--runs");
-  const timeoutMs = positiveInteger(values.get("--timeout")?.[0] ?? "30000", "--timeout");
+  const vs = values.vs === undefined ? undefined : checkUrl(values.vs, "--vs");
+  const runs = positiveInteger(values.runs ?? "5", "--runs");
+  const timeoutMs = positiveInteger(values.timeout ?? "30000", "--timeout");
 
   const markers: Record<string, string> = {};
-  for (const spec of values.get("--marker") ?? []) {
+  for (const spec of values.marker ?? []) {
     const eq = spec.indexOf("=");
     const name = eq === -1 ? "" : spec.slice(0, eq).trim();
     const text = eq === -1 ? "" : spec.slice(eq + 1);
@@ -86,7 +90,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
 
   const headers: Record<string, string> = {};
-  for (const spec of values.get("--header") ?? []) {
+  for (const spec of values.header ?? []) {
     const colon = spec.indexOf(":");
     const name = colon === -1 ? "" : spec.slice(0, colon).trim();
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
@@ -95,7 +99,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     headers[name.toLowerCase()] = spec.slice(colon + 1).trim();
   }
 
-  return { help: false, url, vs, runs, markers, headers, json: booleans.has("--json"), timeoutMs };
+  return { help: false, url, vs, runs, markers, headers, json: values.json === true, timeoutMs };
 }
 
 function checkUrl(value: string, what: string): string {

@@ -1,4 +1,4 @@
-import { type CliOptions, parseArgs, USAGE } from "./args.ts";
+import { type CliOptions, parseCliArgs, USAGE } from "./args.ts";
 import { MeasureError, UsageError } from "./errors.ts";
 import type { Measurement, MeasureOptions } from "./measure.ts";
 import { formatComparison, formatSingle, statusNotes, summarizeRuns } from "./report.ts";
@@ -67,7 +67,7 @@ async function execute(options: CliOptions, io: CliIo, signal: AbortSignal): Pro
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   let options: CliOptions;
   try {
-    const parsed = parseArgs(argv);
+    const parsed = parseCliArgs(argv);
     if (parsed.help) {
       io.stdout.write(`${USAGE}\n`);
       return EXIT_OK;

@@ -28,16 +28,16 @@ function runCli(args: string[]): Promise<CliResult> {
 let server: FlushServer;
 before(async () => {
   server = await startFlushServer();
-  server.route("/bikes", async (_req, res) => {
+  server.route("/page", async (_req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
     res.write("<p>shell</p>");
     await sleep(30);
-    res.end("<tr data-bike-id=1>");
+    res.end("<tr data-row-id=1>");
   });
-  server.route("/bikes/buffered", async (_req, res) => {
+  server.route("/page/buffered", async (_req, res) => {
     await sleep(30);
     res.writeHead(200, { "content-type": "text/html" });
-    res.end("<p>shell</p><tr data-bike-id=1>");
+    res.end("<p>shell</p><tr data-row-id=1>");
   });
   server.route("/missing", (_req, res) => {
     res.writeHead(404).end("gone");
@@ -58,6 +58,10 @@ describe("main() argument errors", () => {
     [["ftp://127.0.0.1/"], /must be an http:\/\/ or https:\/\/ URL/],
     [["http://127.0.0.1:1/", "--vs", "not a url"], /--vs is not a valid URL/],
     [["http://127.0.0.1:1/", "http://127.0.0.1:2/"], /expected one URL, got 2/],
+    [["http://127.0.0.1:1/", "--runs", "1", "--runs=2"], /^ttfb: --runs given more than once$/],
+    [["http://127.0.0.1:1/", "--frobnicate"], /^ttfb: unknown option --frobnicate$/],
+    [["http://127.0.0.1:1/", "-x"], /^ttfb: unknown option -x$/],
+    [[], /^ttfb: missing URL$/],
   ];
   for (const [args, message] of cases) {
     test(`ttfb ${args.join(" ")}`, async () => {
@@ -77,11 +81,11 @@ describe("main() argument errors", () => {
 describe("ttfb CLI", { concurrency: true }, () => {
   test("--json prints every run's timeline", async () => {
     const { code, stdout, stderr } = await runCli([
-      server.url("/bikes"),
+      server.url("/page"),
       "--runs",
       "2",
       "--marker",
-      "row=data-bike-id=",
+      "row=data-row-id=",
       "--json",
     ]);
     assert.equal(code, 0, stderr);
@@ -101,12 +105,12 @@ describe("ttfb CLI", { concurrency: true }, () => {
 
   test("--vs --json holds both sides, the pair order and the ratios", async () => {
     const { code, stdout, stderr } = await runCli([
-      server.url("/bikes"),
+      server.url("/page"),
       "--vs",
-      server.url("/bikes/buffered"),
+      server.url("/page/buffered"),
       "--runs=2",
       "--marker",
-      "row=data-bike-id=",
+      "row=data-row-id=",
       "--json",
     ]);
     assert.equal(code, 0, stderr);
@@ -119,19 +123,19 @@ describe("ttfb CLI", { concurrency: true }, () => {
   });
 
   test("human output: one row per metric, and B/A with --vs", async () => {
-    const single = await runCli([server.url("/bikes"), "--runs", "1", "--marker", "row=data-bike-id="]);
+    const single = await runCli([server.url("/page"), "--runs", "1", "--marker", "row=data-row-id="]);
     assert.equal(single.code, 0, single.stderr);
     for (const label of ["connect", "ttfb", "marker row", "total", "bytes (wire)", "chunks"]) {
       assert.match(single.stdout, new RegExp(`^${label.replace(/[()]/g, "\\$&")}\\s`, "m"));
     }
-    const versus = await runCli([server.url("/bikes"), "--vs", server.url("/bikes/buffered"), "--runs", "2"]);
+    const versus = await runCli([server.url("/page"), "--vs", server.url("/page/buffered"), "--runs", "2"]);
     assert.equal(versus.code, 0, versus.stderr);
     assert.match(versus.stdout, /B\/A/);
     assert.match(versus.stdout, /^ttfb\s+\S+ ms.*\S+ ms.*\d+\.\d\d \(/m);
   });
 
   test("bad arguments exit 2 with a one-line error and the usage", async () => {
-    const cases = [[], [server.url("/bikes"), "--runs", "0"], [server.url("/bikes"), "--frobnicate"]];
+    const cases = [[], [server.url("/page"), "--runs", "0"], [server.url("/page"), "--frobnicate"]];
     const results = await Promise.all(cases.map((args) => runCli(args)));
     results.forEach((result, i) => {
       assert.equal(result.code, 2, `args ${JSON.stringify(cases[i])}: ${result.stderr}`);
@@ -140,10 +144,12 @@ describe("ttfb CLI", { concurrency: true }, () => {
     });
   });
 
-  test("--help prints the usage and exits 0", async () => {
-    const { code, stdout } = await runCli(["--help"]);
-    assert.equal(code, 0);
-    assert.match(stdout, /^usage: ttfb URL/);
+  test("--help and -h print the usage and exit 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const { code, stdout } = await runCli([flag]);
+      assert.equal(code, 0, flag);
+      assert.match(stdout, /^usage: ttfb URL/);
+    }
   });
 
   test("connection refused and timeouts exit 1 with a clear message", async () => {
