@@ -3,9 +3,9 @@ import { test } from "node:test";
 import { MarkerScanner } from "../src/index.ts";
 
 test("a marker split over three pieces is found when its last byte arrives", () => {
-  const scanner = new MarkerScanner({ row: "data-bike-id=" });
-  scanner.push(Buffer.from("<tr data-b"), 1);
-  scanner.push(Buffer.from("ike-"), 2);
+  const scanner = new MarkerScanner({ row: "data-row-id=" });
+  scanner.push(Buffer.from("<tr data-r"), 1);
+  scanner.push(Buffer.from("ow-"), 2);
   assert.equal(scanner.results().row, undefined);
   scanner.push(Buffer.from("id=7>"), 3);
   assert.deepEqual(scanner.results(), { row: 3 });

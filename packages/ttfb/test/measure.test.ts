@@ -7,9 +7,9 @@ import { compressPieces, type FlushServer, Gate, type Handler, sleep, startFlush
 
 const GAP_MS = 60;
 const SHELL = "<html><body><header>shell</header>";
-const ROW = "<table><tr data-bike-id=1><td>row one</td></tr></table>";
+const ROW = "<table><tr data-row-id=1><td>row one</td></tr></table>";
 const END = "<footer>end</footer></body></html>";
-const MARKERS = { shell: "<header>", row: "data-bike-id=", end: "</html>" };
+const MARKERS = { shell: "<header>", row: "data-row-id=", end: "</html>" };
 
 /** Writes head + first piece at once, then each later piece only after the client saw the previous one, plus a gap. */
 function gated(pieces: readonly Buffer[], gate: Gate, headers: Record<string, string> = {}): Handler {
@@ -76,10 +76,10 @@ describe("identity body", () => {
 
   test("finds a marker that straddles two chunks at the second chunk's arrival", async () => {
     const gate = new Gate();
-    const pieces = ["<table><tr data-bi", "ke-id=1><td>row</td></tr>"].map((text) => Buffer.from(text));
+    const pieces = ["<table><tr data-ro", "w-id=1><td>row</td></tr>"].map((text) => Buffer.from(text));
     server.route("/straddle", gated(pieces, gate));
 
-    const m = await measure(server.url("/straddle"), { markers: { row: "data-bike-id=" }, onChunk: () => gate.open() });
+    const m = await measure(server.url("/straddle"), { markers: { row: "data-row-id=" }, onChunk: () => gate.open() });
 
     assert.equal(m.chunks.length, 2);
     assert.equal(m.markers.row, m.chunks[1]!.atMs);

@@ -12,12 +12,12 @@ before(async () => {
     res.writeHead(200, { "content-type": "text/html" });
     res.write("<p>shell</p>");
     await sleep(20);
-    res.end("<tr data-bike-id=1>");
+    res.end("<tr data-row-id=1>");
   });
   server.route("/buffered", async (_req, res) => {
     await sleep(20);
     res.writeHead(200, { "content-type": "text/html" });
-    res.end("<p>shell</p><tr data-bike-id=1>");
+    res.end("<p>shell</p><tr data-row-id=1>");
   });
   server.route("/no-rows", (_req, res) => {
     res.end("<p>shell</p>");
@@ -53,7 +53,7 @@ test("measureRuns: one fresh connection per run, onRun called in order", async (
 
 test("compare: alternates which URL goes first and returns one B/A ratio per pair", async () => {
   server.requests.length = 0;
-  const markers = { row: "data-bike-id=" };
+  const markers = { row: "data-row-id=" };
   const result = await compare(server.url("/streamed"), server.url("/buffered"), 4, { markers });
 
   const a = "/streamed";
@@ -77,7 +77,7 @@ test("compare: alternates which URL goes first and returns one B/A ratio per pai
 
 test("compare: a marker B never shows leaves that pair out of the marker ratios", async () => {
   const result = await compare(server.url("/streamed"), server.url("/no-rows"), 2, {
-    markers: { row: "data-bike-id=" },
+    markers: { row: "data-row-id=" },
   });
   assert.equal(result.ratios.ttfb.length, 2);
   assert.deepEqual(result.ratios.markers, { row: [] });
