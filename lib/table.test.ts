@@ -86,4 +86,17 @@ describe("seeding", () => {
     });
     stuck.destroy();
   });
+
+  it("stops during a retry's backoff when the signal aborts", async () => {
+    const stuck = createDocumentClient({ endpoint: dynamodb.endpoint, region: "us-east-1" });
+    await ensureBikesTable(stuck, "Aborted");
+    const seen = throttle(stuck, "Aborted", () => 25);
+    const controller = new AbortController();
+    // The first batch comes back unprocessed; abort once its backoff has begun.
+    const onProgress = () => setImmediate(() => controller.abort());
+    const seeding = seedBikes(stuck, "Aborted", { count: 25, maxRetries: 8, onProgress, signal: controller.signal });
+    await assert.rejects(seeding, { name: "AbortError" });
+    assert.equal(seen.batches, 1, "no retry after the abort");
+    stuck.destroy();
+  });
 });

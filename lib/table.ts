@@ -1,5 +1,6 @@
 // Creating and loading the Bikes table. Used by the start and seed scripts (not by the pages), so it
 // is not server-only; it knows the table's shape, so it lives beside the catalog in lib/.
+import { setTimeout } from "node:timers/promises";
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -57,6 +58,7 @@ export interface SeedOptions {
   /** Retries of one batch's UnprocessedItems before giving up (with exponential backoff). */
   maxRetries?: number;
   onProgress?: (written: number, total: number) => void;
+  /** Stops the seed, also during a retry's backoff; the promise rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
@@ -105,7 +107,8 @@ export async function seedBikes(client: DynamoDBDocumentClient, table: string, o
           requests.length,
         );
       }
-      if (attempt > 0) await sleep(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2), signal);
+      if (attempt > 0)
+        await setTimeout(Math.min(100 * 2 ** attempt, 5000) * (0.5 + Math.random() / 2), undefined, { signal });
       const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }), {
         abortSignal: signal,
       });
@@ -124,18 +127,4 @@ export async function seedBikes(client: DynamoDBDocumentClient, table: string, o
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return written;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }
