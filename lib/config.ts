@@ -3,6 +3,7 @@
 // The Lambda wrapper reads its own STREAM_COMPRESSION (opennext-wrapper/streaming-wrapper.ts): it
 // runs before the app is loaded and imports nothing from it.
 import { Resource } from "sst/resource";
+import { parseWholeNumber } from "./whole-number";
 
 export interface CatalogConfig {
   /** DynamoDB endpoint (embedded dynalite, DynamoDB Local, …); undefined means AWS itself. */
@@ -120,10 +121,7 @@ export function readStartSettings(env: Env = process.env): StartSettings {
 }
 
 function wholeNumber(env: Env, name: string, fallback: string, min: number, max: number): number {
-  const text = env[name]?.trim() || fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return value;
+  const result = parseWholeNumber(env[name]?.trim() || fallback, { min, max });
+  if (!result.ok) throw new ConfigError(`${name} ${result.problem}`);
+  return result.value;
 }

@@ -3,6 +3,7 @@
 import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages";
 import { BIKE_KEY_SCHEMA } from "./bike";
 import type { CatalogConfig } from "./config";
+import { parseWholeNumber } from "./whole-number";
 
 export interface CatalogQuery {
   pageSize: number;
@@ -45,26 +46,16 @@ function values(params: Params, name: string): string[] {
 function wholeNumber(params: Params, name: keyof typeof LIMITS, errors: ParamError[]): number | undefined {
   const given = values(params, name);
   if (given.length === 0) return undefined;
-  const { min, max } = LIMITS[name];
   if (given.length > 1) {
     errors.push({ param: name, message: `${name} was given ${given.length} times; give it once` });
     return undefined;
   }
-  const text = given[0] as string;
-  // Digits only: Number() would also accept "1e3", "0x10", " 5" and "".
-  if (!/^\d{1,9}$/.test(text)) {
-    errors.push({
-      param: name,
-      message: `${name} must be a whole number from ${min} to ${max}, got "${truncate(text)}"`,
-    });
+  const result = parseWholeNumber(given[0] as string, LIMITS[name]);
+  if (!result.ok) {
+    errors.push({ param: name, message: `${name} ${result.problem}` });
     return undefined;
   }
-  const value = Number(text);
-  if (value < min || value > max) {
-    errors.push({ param: name, message: `${name} must be from ${min} to ${max}, got ${value}` });
-    return undefined;
-  }
-  return value;
+  return result.value;
 }
 
 function truncate(text: string): string {

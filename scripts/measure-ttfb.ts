@@ -6,6 +6,7 @@ import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { compare, type Summary, summarize } from "@firstbyte/ttfb";
 import { readConfig } from "../lib/config";
+import { parseWholeNumber } from "../lib/whole-number";
 import { loadBikes, startStack } from "./stack";
 
 const MARKERS = { shell: 'id="catalog"', firstRow: 'data-bike-id="' };
@@ -18,18 +19,19 @@ const { values } = parseArgs({
     json: { type: "string" },
   },
 });
-const server = values.server;
-const runs = Number(values.runs);
-const sizes = values.sizes.split(",").map(Number);
-if (
-  !Number.isInteger(runs) ||
-  runs < 1 ||
-  sizes.some((size) => !Number.isInteger(size) || size < 1) ||
-  (server !== "lambda" && server !== "next")
-) {
-  console.error("usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]");
+const USAGE = "usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]";
+function usageError(message: string): never {
+  console.error(`measure: ${message}\n${USAGE}`);
   process.exit(2);
 }
+function wholeArg(text: string, name: string): number {
+  const result = parseWholeNumber(text, { min: 1 });
+  return result.ok ? result.value : usageError(`--${name} ${result.problem}`);
+}
+const server = values.server;
+if (server !== "lambda" && server !== "next") usageError(`--server must be lambda or next, got "${server}"`);
+const runs = wholeArg(values.runs, "runs");
+const sizes = values.sizes.split(",").map((size) => wholeArg(size, "sizes"));
 
 const fmt = (s: Summary, digits = 0) =>
   `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;

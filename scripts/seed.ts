@@ -9,15 +9,16 @@ import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { ensureBikesTable } from "../lib/table";
+import { parseWholeNumber } from "../lib/whole-number";
 import { loadBikes, ROOT } from "./stack";
 
 const USAGE = "usage: npm run seed -- --count N [--start K] [--aws]";
 
 function wholeArg(value: string | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min)
-    throw new UsageError(`--${name} must be a whole number of at least ${min}, got "${value}"`);
-  return Number(value);
+  const result = parseWholeNumber(value, { min });
+  if (!result.ok) throw new UsageError(`--${name} ${result.problem}`);
+  return result.value;
 }
 
 class UsageError extends Error {}
