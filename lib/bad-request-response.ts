@@ -1,9 +1,7 @@
 // The 400 answers the proxy sends before a page or route starts streaming: once a streamed page has
 // sent its shell, its status (200) is on the wire and cannot change, so bad input is caught here.
+import { escapeHtml } from "@/lib/escape-html";
 import type { ParamError } from "@/lib/params";
-
-const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c] as string);
 
 export function badRequestHtml(errors: ParamError[]): Response {
   const items = errors

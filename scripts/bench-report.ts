@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Summary } from "@firstbyte/ttfb";
+import { escapeHtml as esc } from "../lib/escape-html";
 import type { BenchResult, SizeResult } from "./bench";
 import { ROOT } from "./stack";
 
@@ -200,8 +201,6 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
 // SVG: the median browser timeline of each variant at each size, and the wire timings on a log axis
 
 const COLORS = ["#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9", "#f08c00", "#495057", "#0ca678", "#c2255c"];
-const esc = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
 export function renderTimelineSvg(result: BenchResult): string {
   const width = 1100;

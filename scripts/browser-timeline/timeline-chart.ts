@@ -1,6 +1,7 @@
 // The timeline chart attached to the Playwright report: one group per recorded page, one lane per
 // event, all on one ms axis so a streamed and a buffered page compare at a glance. Plain SVG text:
 // the report shows image/svg+xml attachments as images, and no chart library is needed for this.
+import { escapeHtml as escapeXml } from "../../lib/escape-html";
 import type { ElementTiming, PageTimeline } from "./timing";
 
 const WIDTH = 980;
@@ -48,13 +49,6 @@ function tickStep(max: number): number {
   const magnitude = 10 ** Math.floor(Math.log10(rough));
   for (const factor of [1, 2, 5, 10]) if (factor * magnitude >= rough) return factor * magnitude;
   return 10 * magnitude;
-}
-
-function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c] ?? c,
-  );
 }
 
 const ms = (value: number) => `${Math.round(value).toLocaleString("en-US")} ms`;
