@@ -4,12 +4,12 @@
 // Lambda bundle behind @firstbyte/lambda-url (a streaming Function URL); `next start` is the other.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
-import { FunctionUrlServer } from "@firstbyte/lambda-url";
+import { FunctionUrlServer, isNodeRuntime, type NodeRuntime } from "@firstbyte/lambda-url";
 import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
@@ -84,10 +84,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         memoryMb: 2048,
         timeoutSeconds: 60,
         functionName: "firstbyte-server",
+        runtime: deployedRuntime(),
         env: serverEnv(catalog),
         log: options.lambda?.log ?? log,
       });
       closers.push(() => functionUrl.close());
+      log(`Function: ${functionUrl.runtime.runtime} on Node ${functionUrl.runtime.version}`);
       serverPids = () => functionUrl.pids();
     } else {
       await buildIfStale(log);
@@ -101,6 +103,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await close();
     throw error;
   }
+}
+
+/** The Lambda runtime sst.config.ts deploys the server on, read from it so there is one place to change. */
+export function deployedRuntime(): NodeRuntime {
+  const config = readFileSync(path.join(ROOT, "sst.config.ts"), "utf8");
+  const runtimes = new Set([...config.matchAll(/\bruntime:\s*"([^"]+)"/g)].map((match) => match[1] ?? ""));
+  const [runtime] = runtimes;
+  if (runtimes.size !== 1 || runtime === undefined || !isNodeRuntime(runtime)) {
+    throw new Error(
+      `sst.config.ts should name one Node.js Lambda runtime (runtime: "nodejs22.x"), found ${JSON.stringify([...runtimes])}`,
+    );
+  }
+  return runtime;
 }
 
 /** Creates the table when missing and loads `seedCount` bikes when it is empty. */

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { PAYLOAD_LIMIT_BYTES, type ResolvedOptions } from "./options.ts";
+import { type EnvironmentOptions, PAYLOAD_LIMIT_BYTES } from "./options.ts";
 
 /** What a function reports when it fails: the body of `/error`, `/init/error` or the error trailer. */
 export interface FunctionError {
@@ -118,7 +118,7 @@ export class ExecutionEnvironment {
 
   private constructor(
     id: string,
-    private readonly options: ResolvedOptions,
+    private readonly options: EnvironmentOptions,
     /** Called when the environment can take another invocation, or has died. */
     private readonly onAvailabilityChange: (env: ExecutionEnvironment) => void,
   ) {
@@ -135,7 +135,7 @@ export class ExecutionEnvironment {
 
   static async start(
     id: string,
-    options: ResolvedOptions,
+    options: EnvironmentOptions,
     onAvailabilityChange: (env: ExecutionEnvironment) => void,
   ): Promise<ExecutionEnvironment> {
     const env = new ExecutionEnvironment(id, options, onAvailabilityChange);
@@ -159,9 +159,10 @@ export class ExecutionEnvironment {
   private spawnRuntime(): void {
     const { options } = this;
     const functionName = options.functionName;
-    const nodeMajor = process.versions.node.split(".")[0];
+    const node = options.node;
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      // The runtime's Node comes first on PATH, as /var/lang/bin does on Lambda.
+      PATH: [path.dirname(node.execPath), process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"].join(path.delimiter),
       HOME: process.env.HOME ?? "/tmp",
       LANG: "en_US.UTF-8",
       // Lambda runs in UTC with TZ=:UTC.
@@ -170,7 +171,7 @@ export class ExecutionEnvironment {
       _HANDLER: options.handler.handler,
       LAMBDA_TASK_ROOT: options.handler.taskRoot,
       LAMBDA_RUNTIME_DIR: path.dirname(RIC_ENTRY),
-      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
+      AWS_EXECUTION_ENV: `AWS_Lambda_${node.runtime}`,
       AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
       // aws-lambda-ric takes one event and exits without answering when any of these five is
       // missing (docs/lambda-streaming.md §1).
@@ -186,7 +187,7 @@ export class ExecutionEnvironment {
     // Lambda's Node.js runtime caps the V8 heap below the function's memory so that the process
     // fails with a heap error rather than being killed for exceeding its memory; 90% approximates it.
     const heapMb = Math.floor(options.memoryMb * 0.9);
-    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, "--no-warnings", RIC_ENTRY], {
+    const child = spawn(node.execPath, [`--max-old-space-size=${heapMb}`, "--no-warnings", RIC_ENTRY], {
       cwd: options.handler.taskRoot,
       // A cast, not a wider type: apps that type NODE_ENV as required (Next.js does) would
       // otherwise reject a plain string map here.

@@ -11,4 +11,11 @@ export {
   resolveHandler,
 } from "./options.ts";
 export { INTEGRATION_CONTENT_TYPE, type Prelude, PreludeSplitter } from "./prelude.ts";
+export {
+  currentRuntime,
+  isNodeRuntime,
+  NODE_RUNTIMES,
+  type NodeRuntime,
+  type RuntimeNode,
+} from "./runtime.ts";
 export { FunctionUrlServer, type FunctionUrlStats, startFunctionUrl } from "./server.ts";

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import { isNodeRuntime, NODE_RUNTIMES, type NodeRuntime, type RuntimeNode } from "./runtime.ts";
 
 export type InvokeMode = "RESPONSE_STREAM" | "BUFFERED";
 
@@ -39,6 +40,12 @@ export interface FunctionUrlOptions {
   region?: string;
   /** Where emulator and function log lines go; console.log by default. */
   log?: (line: string) => void;
+  /**
+   * Lambda runtime whose Node major runs the function, e.g. "nodejs22.x"; a Node of that major
+   * is fetched from the npm registry on first use when the current one differs. By default the
+   * function runs on the Node running the emulator.
+   */
+  runtime?: NodeRuntime;
 }
 
 /** A bad option or argument: reported as one line, never a stack trace. */
@@ -70,6 +77,13 @@ export interface ResolvedOptions {
   functionName: string;
   region: string;
   log: (line: string) => void;
+  /** null: the Node running the emulator. */
+  runtime: NodeRuntime | null;
+}
+
+/** What the execution environments are started with: the options and the Node that runs them. */
+export interface EnvironmentOptions extends ResolvedOptions {
+  node: RuntimeNode;
 }
 
 const MiB = 1024 * 1024;
@@ -183,6 +197,12 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(functionName)) {
     throw new FunctionUrlConfigError(`function name must be 1-64 letters, digits, - or _, got "${functionName}"`);
   }
+  const runtime = options.runtime ?? null;
+  if (runtime !== null && !isNodeRuntime(runtime)) {
+    throw new FunctionUrlConfigError(
+      `runtime must be one of ${Object.keys(NODE_RUNTIMES).join(", ")}, got "${String(runtime)}"`,
+    );
+  }
   return {
     handler: resolveHandler(options.handler),
     port,
@@ -199,5 +219,6 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
     functionName,
     region: options.region ?? "us-east-1",
     log: options.log ?? ((line) => console.log(line)),
+    runtime,
   };
 }

@@ -4,8 +4,9 @@ import type { AddressInfo } from "node:net";
 import { AssetDirectory } from "./assets.ts";
 import { ExecutionEnvironment } from "./environment.ts";
 import { buildEvent } from "./event.ts";
-import { type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, type ResolvedOptions, resolveOptions } from "./options.ts";
+import { type EnvironmentOptions, type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, resolveOptions } from "./options.ts";
 import { BufferedResponder, type ResponseOutcome, StreamingRelay, sendJsonError } from "./relay.ts";
+import { currentRuntime, type RuntimeNode, resolveRuntimeNode } from "./runtime.ts";
 
 export interface FunctionUrlStats {
   /** Execution environments alive now (starting, idle or busy). */
@@ -44,7 +45,7 @@ export class FunctionUrlServer {
   readonly url: string;
 
   private constructor(
-    private readonly options: ResolvedOptions,
+    private readonly options: EnvironmentOptions,
     private readonly server: http.Server,
   ) {
     this.assets = options.assetsDir ? new AssetDirectory(options.assetsDir) : null;
@@ -54,7 +55,12 @@ export class FunctionUrlServer {
   }
 
   static async start(options: FunctionUrlOptions): Promise<FunctionUrlServer> {
-    const resolved = resolveOptions(options);
+    const checked = resolveOptions(options);
+    const node: RuntimeNode = checked.runtime
+      ? await resolveRuntimeNode(checked.runtime, checked.log)
+      : { runtime: currentRuntime(), execPath: process.execPath, version: process.versions.node };
+    if (node.mismatch) checked.log(`lambda-url: ${node.mismatch}`);
+    const resolved: EnvironmentOptions = { ...checked, node };
     const server = http.createServer();
     // Long streamed responses are the point: Lambda allows 15 minutes.
     server.requestTimeout = 0;
@@ -74,6 +80,11 @@ export class FunctionUrlServer {
       });
     });
     return instance;
+  }
+
+  /** The Lambda runtime the function runs as, and the Node binary that runs it. */
+  get runtime(): RuntimeNode {
+    return this.options.node;
   }
 
   stats(): FunctionUrlStats {
