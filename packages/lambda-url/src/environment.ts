@@ -32,6 +32,8 @@ export interface InvocationSink {
   streamEnd(): void;
   buffered(contentType: string, body: Buffer): void;
   fail(failure: InvocationFailure): void;
+  /** A line the function's process printed during this invocation (or after it, before the next). */
+  log?(line: string): void;
 }
 
 export type EnvironmentState = "initializing" | "idle" | "busy" | "dead";
@@ -55,7 +57,8 @@ const ERROR_TYPE_TRAILER = "lambda-runtime-function-error-type";
 const ERROR_BODY_TRAILER = "lambda-runtime-function-error-body";
 /** Lambda's init phase may take at most 10 s before the first invocation is considered failed. */
 const INIT_TIMEOUT_MS = 10_000;
-const ACCOUNT_ID = "123456789012";
+/** The account in every ARN the emulator shows (the AWS documentation's example account). */
+export const ACCOUNT_ID = "123456789012";
 
 const requireFromHere = createRequire(import.meta.url);
 /** The runtime interface client's entry (package.json "main": index.mjs). */
@@ -110,6 +113,8 @@ export class ExecutionEnvironment {
   private child: ChildProcess | null = null;
   private readonly server: http.Server;
   private current: Invocation | null = null;
+  /** Lines printed after an invocation was answered still belong to it until the next one starts. */
+  private previous: Invocation | null = null;
   private waitingNext: http.ServerResponse | null = null;
   private initTimer: NodeJS.Timeout | null = null;
   private readonly exited: Promise<void>;
@@ -198,7 +203,10 @@ export class ExecutionEnvironment {
     const prefix = `[${this.id}]`;
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
-      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => options.log(`${prefix} ${line}`));
+      createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => {
+        options.log(`${prefix} ${line}`);
+        (this.current ?? this.previous)?.sink.log?.(line);
+      });
     }
     child.once("error", (error) => this.handleExit(`could not start: ${error.message}`));
     child.once("exit", (code, signal) => this.handleExit(signal ? `killed by ${signal}` : `exited with code ${code}`));
@@ -437,6 +445,7 @@ export class ExecutionEnvironment {
   private release(invocation: Invocation): void {
     if (this.current !== invocation) return;
     this.current = null;
+    this.previous = invocation;
     if (this.state === "dead") return;
     this.state = "idle";
     this.onAvailabilityChange(this);

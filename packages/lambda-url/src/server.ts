@@ -2,8 +2,16 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { AssetDirectory } from "./assets.ts";
-import { ExecutionEnvironment } from "./environment.ts";
+import { ACCOUNT_ID, ExecutionEnvironment, type InvocationSink } from "./environment.ts";
 import { buildEvent } from "./event.ts";
+import {
+  type InvokeApiRoute,
+  InvokeResponder,
+  matchInvokeApi,
+  ResponseStreamInvoker,
+  resolveFunction,
+  sendApiError,
+} from "./invoke-api.ts";
 import { type EnvironmentOptions, type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, resolveOptions } from "./options.ts";
 import { BufferedResponder, type ResponseOutcome, StreamingRelay, sendJsonError } from "./relay.ts";
 import { currentRuntime, type RuntimeNode, resolveRuntimeNode } from "./runtime.ts";
@@ -119,6 +127,12 @@ export class FunctionUrlServer {
       return;
     }
 
+    const api = matchInvokeApi(method, pathOnly);
+    if (api) {
+      await this.handleInvokeApi(api, req, res, started);
+      return;
+    }
+
     if (this.assets) {
       const served = await this.assets.serve(req, res);
       if (served) {
@@ -177,14 +191,117 @@ export class FunctionUrlServer {
       this.options.invokeMode === "BUFFERED"
         ? new BufferedResponder(res, relayOptions, PAYLOAD_LIMIT_BYTES)
         : new StreamingRelay(res, relayOptions);
+    this.runInvocation(env, event, sink, requestId);
+    const outcome = await sink.done;
+    this.record(outcome);
+    this.options.log(formatLogLine(requestId, method, pathOnly, outcome, performance.now() - started, cold));
+  }
+
+  /**
+   * The Lambda Invoke API on the same port: `Invoke` and `InvokeWithResponseStream` for this one
+   * function, as `@aws-sdk/client-lambda` calls them with `endpoint` set to the emulator's URL.
+   * Status codes, headers and error shapes follow the Lambda API reference (docs/lambda-streaming.md §4).
+   */
+  private async handleInvokeApi(
+    api: InvokeApiRoute,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    started: number,
+  ): Promise<void> {
+    const requestId = randomUUID();
+    const target = new URL(req.url ?? "/", "http://localhost");
+    const label = `${api.operation} ${api.functionName}`;
+    const refuse = (status: number, errorType: string, message: string, extra?: Record<string, string>) => {
+      req.resume();
+      sendApiError(res, status, errorType, message, requestId, extra);
+      this.options.log(`${requestId} ${label} ${status} ${errorType}: ${message}`);
+    };
+    const found = resolveFunction(api.functionName, target.searchParams.get("Qualifier"), {
+      functionName: this.options.functionName,
+      region: this.options.region,
+      accountId: ACCOUNT_ID,
+    });
+    if (!found.ok) {
+      refuse(404, "ResourceNotFoundException", `Function not found: ${found.arn}`);
+      return;
+    }
+    const invocationType = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
+    const allowedTypes = ["RequestResponse", "DryRun"];
+    if (!allowedTypes.includes(invocationType)) {
+      // Event (asynchronous) invocations are not emulated: no queue, retries or destinations here.
+      refuse(
+        400,
+        "InvalidParameterValueException",
+        `InvocationType ${invocationType} is not supported by lambda-url; use ${allowedTypes.join(" or ")}`,
+      );
+      return;
+    }
+    const logType = String(req.headers["x-amz-log-type"] ?? "None");
+    if (logType !== "None" && logType !== "Tail") {
+      refuse(400, "InvalidParameterValueException", `LogType must be None or Tail, got ${logType}`);
+      return;
+    }
+    const body = await readRequestBody(req, PAYLOAD_LIMIT_BYTES);
+    if (body === null) {
+      // Invocation payloads are limited to 6 MB (docs/lambda-streaming.md §2).
+      refuse(
+        413,
+        "RequestTooLargeException",
+        "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
+      );
+      return;
+    }
+    let event: unknown = {};
+    if (body.length > 0) {
+      try {
+        event = JSON.parse(body.toString("utf8"));
+      } catch (error) {
+        refuse(
+          400,
+          "InvalidRequestContentException",
+          `Could not parse request body into json: ${(error as Error).message}`,
+        );
+        return;
+      }
+    }
+    if (invocationType === "DryRun") {
+      res.writeHead(204, { "x-amzn-requestid": requestId });
+      res.end();
+      this.options.log(`${requestId} ${label} 204 DryRun`);
+      return;
+    }
+
+    const acquired = await this.acquireEnvironment();
+    if (!acquired) {
+      this.counters.throttled += 1;
+      refuse(429, "TooManyRequestsException", "Rate Exceeded.", {
+        Reason: "ReservedFunctionConcurrentInvocationLimitExceeded",
+      });
+      return;
+    }
+    const { env, cold } = acquired;
+    this.counters.invocations += 1;
+    this.counters[cold ? "cold" : "warm"] += 1;
+    const sinkOptions = {
+      requestId,
+      tail: logType === "Tail",
+      memoryMb: this.options.memoryMb,
+      bandwidth: this.options.bandwidth,
+    };
+    const sink =
+      api.operation === "Invoke" ? new InvokeResponder(res, sinkOptions) : new ResponseStreamInvoker(res, sinkOptions);
+    this.runInvocation(env, event, sink, requestId);
+    const outcome = await sink.done;
+    this.record(outcome);
+    this.options.log(formatLogLine(requestId, "POST", label, outcome, performance.now() - started, cold));
+  }
+
+  private runInvocation(env: ExecutionEnvironment, event: unknown, sink: InvocationSink, requestId: string): void {
     try {
       env.invoke(event, sink, requestId);
     } catch (error) {
       sink.fail({ kind: "crash", detail: (error as Error).message });
     }
-    const outcome = await sink.done;
-    this.record(outcome);
-    this.options.log(formatLogLine(requestId, method, pathOnly, outcome, performance.now() - started, cold));
   }
 
   private record(outcome: ResponseOutcome): void {
