@@ -106,6 +106,7 @@ export const DEFAULTS = {
   timeoutSeconds: 30,
   memoryMb: 1024,
   concurrency: 10,
+  functionName: "function",
 };
 
 const HANDLER_EXPRESSION = /^([^.]+)\.(.+)$/;
@@ -193,7 +194,7 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
       throw new FunctionUrlConfigError(`bad environment variable name "${key}"`);
     env[key] = String(value);
   }
-  const functionName = options.functionName ?? "function";
+  const functionName = options.functionName ?? DEFAULTS.functionName;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(functionName)) {
     throw new FunctionUrlConfigError(`function name must be 1-64 letters, digits, - or _, got "${functionName}"`);
   }

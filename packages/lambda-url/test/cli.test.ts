@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { parseArguments } from "../src/cli.ts";
+import { HELP, parseArguments, parseInvokeArguments } from "../src/cli.ts";
 import { FunctionUrlConfigError } from "../src/index.ts";
 import { fixture, request } from "./helpers.ts";
 
@@ -44,6 +46,8 @@ describe("lambda-url CLI", () => {
       "A=1",
       "--env=B=x=y",
       "--strip-content-encoding",
+      "--runtime",
+      "nodejs22.x",
     ]);
     assert.deepEqual(options, {
       handler: "dir/index.handler",
@@ -56,6 +60,7 @@ describe("lambda-url CLI", () => {
       concurrency: 3,
       assetsDir: "public",
       stripContentEncoding: true,
+      runtime: "nodejs22.x",
       env: { A: "1", B: "x=y" },
     });
     assert.throws(() => parseArguments(["--handler"]), FunctionUrlConfigError);
@@ -79,6 +84,10 @@ describe("lambda-url CLI", () => {
       [["--handler", "a.b", "--invoke-mode", "sync"], '--invoke-mode must be RESPONSE_STREAM or BUFFERED, got "SYNC"'],
       [["--handler", "a.b", "--bandwidth", "fast"], '--bandwidth must be aws or off, got "fast"'],
       [["--handler", "a.b", "--env", "=x"], '--env needs KEY=VALUE, got "=x"'],
+      [
+        ["--handler", "a.b", "--runtime", "node22"],
+        '--runtime must be nodejs20.x or nodejs22.x or nodejs24.x, got "node22"',
+      ],
     ];
     for (const [argv, message] of cases) {
       assert.throws(
@@ -122,5 +131,75 @@ describe("lambda-url CLI", () => {
     } finally {
       if (cli.child.exitCode === null) cli.child.kill("SIGKILL");
     }
+  });
+
+  test("--help documents --runtime and invoke", async () => {
+    assert.match(HELP, /--runtime R +run the function on the Node major of Lambda runtime R/);
+    const help = run(["--help"]);
+    assert.equal(await help.exited, 0);
+    assert.match(help.output().stdout, /--runtime nodejs20\.x\|nodejs22\.x\|nodejs24\.x/);
+    assert.match(help.output().stdout, /lambda-url invoke/);
+  });
+
+  test("invoke: parses its arguments and refuses what it cannot do", () => {
+    assert.deepEqual(parseInvokeArguments(["--handler", "d/i.h", "--payload", '{"a":1}', "--runtime", "nodejs22.x"]), {
+      target: { server: { handler: "d/i.h", runtime: "nodejs22.x", env: {} } },
+      payload: '{"a":1}',
+      functionName: "function",
+      buffered: false,
+      tail: false,
+    });
+    assert.deepEqual(parseInvokeArguments(["--url", "http://127.0.0.1:3000/", "--buffered", "--tail"]), {
+      target: { url: "http://127.0.0.1:3000" },
+      payload: "{}",
+      functionName: "function",
+      buffered: true,
+      tail: true,
+    });
+    const cases: Array<[string[], RegExp]> = [
+      [[], /^invoke needs --handler or --url \(one of them\)$/],
+      [["--handler", "a.b", "--url", "http://127.0.0.1:1"], /^invoke needs --handler or --url/],
+      [["--handler", "a.b", "--payload", "{"], /^--payload is not JSON: /],
+      [["--url", "http://127.0.0.1:1", "--runtime", "nodejs22.x"], /^--runtime applies to --handler/],
+      [["--url", "localhost:3000"], /^--url must look like http:\/\/127\.0\.0\.1:PORT/],
+      [["--handler", "a.b", "--port", "1"], /^unknown argument "--port"$/],
+    ];
+    for (const [argv, message] of cases) {
+      assert.throws(
+        () => parseInvokeArguments(argv),
+        (error: Error) => error instanceof FunctionUrlConfigError && message.test(error.message),
+        argv.join(" "),
+      );
+    }
+  });
+
+  test("invoke prints each chunk as it arrives, and exits 1 with the error when the function fails", async () => {
+    let openGate!: () => void;
+    const gateOpened = new Promise<void>((resolve) => (openGate = resolve));
+    const gate = http.createServer((_req, res) => void gateOpened.then(() => res.end("open")));
+    await new Promise<void>((resolve) => gate.listen(0, "127.0.0.1", resolve));
+    const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
+    try {
+      const payload = JSON.stringify({ words: ["one", "two"], gate: gateUrl });
+      const cli = run(["invoke", "--handler", fixture("invoke.paced"), "--payload", payload]);
+      let printedBeforeEnd = "";
+      // The handler cannot end before the gate opens: what is on stdout by then arrived as written.
+      for (let i = 0; i < 600 && !printedBeforeEnd && cli.child.exitCode === null; i++) {
+        if (cli.output().stdout === "one|two|") printedBeforeEnd = cli.output().stdout;
+        else await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      openGate();
+      assert.equal(await cli.exited, 0, cli.output().stderr);
+      assert.equal(printedBeforeEnd, "one|two|");
+      assert.equal(cli.output().stdout, "one|two|");
+    } finally {
+      openGate();
+      gate.close();
+    }
+
+    const failing = run(["invoke", "--handler", fixture("invoke.throwsAfterWriting")]);
+    assert.equal(await failing.exited, 1);
+    assert.equal(failing.output().stdout, "partial|");
+    assert.match(failing.output().stderr, /lambda-url invoke: the function failed: RangeError: broke after writing/);
   });
 });
