@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { EventStreamCodec, type Message } from "@smithy/eventstream-codec";
+import { EventStreamCodec, type Message } from "@smithy/core/event-streams";
 import type { FunctionError, InvocationFailure, InvocationSink } from "./environment.ts";
 import type { BandwidthLimit } from "./options.ts";
 import type { ResponseOutcome } from "./relay.ts";
