@@ -74,7 +74,14 @@ export async function resolveRuntimeNode(runtime: NodeRuntime, log: (line: strin
     if (!existsSync(execPath)) await fetchNode(packageName, wanted, directory, log);
     return { runtime, execPath, version: wanted };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    // npm's own "npm error …" line says more than "Command failed: npm pack …".
+    const stderr = String((error as { stderr?: unknown }).stderr ?? "");
+    const npmError = stderr
+      .split("\n")
+      .find((line) => /^npm error /.test(line) && !/^npm error (code|errno) |A complete log/.test(line));
+    const reason =
+      npmError?.replace(/^npm error /, "npm: ") ??
+      (error instanceof Error ? error.message.split("\n")[0] : String(error));
     return {
       runtime,
       execPath: process.execPath,
@@ -99,7 +106,7 @@ async function fetchNode(packageName: string, version: string, directory: string
   try {
     const { stdout } = await run(
       "npm",
-      ["pack", `${packageName}@${version}`, "--pack-destination", staging, "--json", "--silent"],
+      ["pack", `${packageName}@${version}`, "--pack-destination", staging, "--json", "--loglevel=error"],
       { maxBuffer: 16 * 1024 * 1024 },
     );
     const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
