@@ -9,6 +9,7 @@ import {
   LambdaClient,
   RequestTooLargeException,
   ResourceNotFoundException,
+  TooManyRequestsException,
 } from "@aws-sdk/client-lambda";
 import { FunctionUrlServer } from "../src/index.ts";
 import { fixture, logCollector } from "./helpers.ts";
@@ -215,5 +216,56 @@ describe("Lambda Invoke API through @aws-sdk/client-lambda", () => {
       }),
     );
     assert.deepEqual(JSON.parse(text(byArn.Payload)), { echo: { n: 2 } });
+  });
+
+  test("InvokeWithResponseStream of a handler that is not streamified: its JSON in one PayloadChunk", async () => {
+    const response = await client("plain").send(
+      new InvokeWithResponseStreamCommand({ FunctionName: FUNCTION_NAME, Payload: payload({ n: 3 }) }),
+    );
+    const events: InvokeWithResponseStreamResponseEvent[] = [];
+    for await (const event of response.EventStream as AsyncIterable<InvokeWithResponseStreamResponseEvent>) {
+      events.push(event);
+    }
+    assert.equal(events.length, 2);
+    assert.deepEqual(JSON.parse(text(events[0]?.PayloadChunk?.Payload)), { echo: { n: 3 } });
+    assert.deepEqual(events[1]?.InvokeComplete, {});
+  });
+});
+
+describe("Lambda Invoke API limits", () => {
+  test("a timeout ends the stream with Sandbox.Timedout; at the concurrency limit: TooManyRequestsException", async () => {
+    const server = await FunctionUrlServer.start({
+      handler: fixture("invoke.hangs"),
+      functionName: FUNCTION_NAME,
+      timeoutSeconds: 1,
+      concurrency: 1,
+      log: () => {},
+    });
+    const lambda = clientFor(server);
+    try {
+      const response = await lambda.send(
+        new InvokeWithResponseStreamCommand({ FunctionName: FUNCTION_NAME, Payload: payload({}) }),
+      );
+      const iterator = (response.EventStream as AsyncIterable<InvokeWithResponseStreamResponseEvent>)[
+        Symbol.asyncIterator
+      ]();
+      const first = await iterator.next();
+      assert.equal(text(first.value?.PayloadChunk?.Payload), "started|");
+      // The one execution environment is busy with the hanging invocation.
+      await assert.rejects(
+        lambda.send(new InvokeCommand({ FunctionName: FUNCTION_NAME, Payload: payload({}) })),
+        (error: unknown) =>
+          error instanceof TooManyRequestsException &&
+          error.$metadata.httpStatusCode === 429 &&
+          error.Reason === "ReservedFunctionConcurrentInvocationLimitExceeded",
+      );
+      const last = await iterator.next();
+      assert.equal(last.value?.InvokeComplete?.ErrorCode, "Sandbox.Timedout");
+      assert.match(last.value?.InvokeComplete?.ErrorDetails ?? "", /Task timed out after 1\.00 seconds$/);
+      assert.equal((await iterator.next()).done, true);
+    } finally {
+      lambda.destroy();
+      await server.close();
+    }
   });
 });
