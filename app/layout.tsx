@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { HydrationMarker } from "@/components/ui/HydrationMarker";
 import "./globals.css";
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
   description: "Next.js pages that stream DynamoDB scan pages from AWS Lambda through React Suspense.",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request, even those without data (/, the not-found page): the CSP nonce
+  // (proxy.ts) is new for each response, and a page prerendered at build time would carry none.
+  await connection();
   return (
     <html lang="en">
       <body>
