@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chooseResponseEncoding, compressionPolicyFromEnv, StreamingWrapperConfigError } from "./streaming-wrapper.ts";
+import {
+  answerBeforeHandler,
+  chooseResponseEncoding,
+  compressionPolicyFromEnv,
+  StreamingWrapperConfigError,
+} from "./streaming-wrapper.ts";
 
 const html = {
   method: "GET",
@@ -50,4 +55,28 @@ test("STREAM_COMPRESSION: negotiate by default, off, anything else is a typed er
   assert.equal(compressionPolicyFromEnv({}), "negotiate");
   assert.equal(compressionPolicyFromEnv({ STREAM_COMPRESSION: "off" }), "off");
   assert.throws(() => compressionPolicyFromEnv({ STREAM_COMPRESSION: "brotli" }), StreamingWrapperConfigError);
+});
+
+test("TRACE, TRACK and CONNECT are a 405 with Allow; a URL that does not parse (Host `[::1`) a 400", () => {
+  for (const method of ["TRACE", "TRACK", "CONNECT", "trace"]) {
+    const answer = answerBeforeHandler({ method, url: "https://example.com/bikes" });
+    assert.equal(answer?.statusCode, 405, method);
+    assert.equal(answer?.headers.allow, "GET, HEAD");
+  }
+  for (const url of ["https://[::1/bikes", "https://a b/bikes", "https://[::1]:x/"]) {
+    const answer = answerBeforeHandler({ method: "GET", url });
+    assert.equal(answer?.statusCode, 400, url);
+    assert.equal(answer?.headers["x-content-type-options"], "nosniff");
+    assert.match(answer?.headers["content-security-policy"] ?? "", /frame-ancestors 'none'/);
+  }
+});
+
+test("everything else is OpenNext's to answer, bad percent-encodings and other methods included", () => {
+  for (const [method, url] of [
+    ["GET", "https://example.com/bikes"],
+    ["HEAD", "https://[::1]:3000/"],
+    ["POST", "https://example.com/bikes"],
+    ["GET", "https://example.com/bikes/%ff%fe"],
+  ] as const)
+    assert.equal(answerBeforeHandler({ method, url }), undefined, `${method} ${url}`);
 });

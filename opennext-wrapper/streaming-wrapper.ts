@@ -7,7 +7,9 @@
 // - compression: the built-in wrapper compresses with brotli at zlib's default quality 11
 //   (seconds of CPU on a multi-megabyte catalog page) and sends `content-encoding: identity` when it
 //   does not compress. Here identity sends no header, and br uses quality 4;
-// - HEAD, 204, 304 and non-text bodies are never compressed (an empty body must stay empty).
+// - HEAD, 204, 304 and non-text bodies are never compressed (an empty body must stay empty);
+// - requests OpenNext cannot represent are answered here, not crashed on: a Host that makes no URL
+//   (`[::1`) and the methods `new Request()` refuses (TRACE), see answerBeforeHandler.
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
 // (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
@@ -18,6 +20,7 @@ import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/a
 import type { Wrapper, WrapperHandler } from "@opennextjs/aws/types/overrides.js";
 // Also declares the runtime's global `awslambda` (streamifyResponse, HttpResponseStream).
 import type {} from "aws-lambda";
+import { NO_SCRIPT_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "../lib/security-headers.ts";
 
 interface LambdaRuntimeGlobal {
   /** Installed by the Lambda Node.js runtime (aws-lambda-ric); absent anywhere else. */
@@ -131,6 +134,46 @@ function preludeFromResult(result: InternalResult): {
   return { statusCode: result.statusCode, headers, cookies };
 }
 
+/** A response the wrapper sends itself, without calling OpenNext. */
+export interface EarlyAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+// The Fetch standard forbids these methods in `new Request()`; Next's proxy adapter builds one for
+// every request, so OpenNext 4.1.12 turns them into a 500 (TypeError "'TRACE' HTTP method is unsupported").
+const METHODS_FETCH_FORBIDS = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** The app only reads (proxy.ts answers 405 for other methods with the same Allow). */
+const ALLOW = "GET, HEAD";
+
+function plainAnswer(statusCode: number, body: string, headers: Record<string, string> = {}): EarlyAnswer {
+  return {
+    statusCode,
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      ...STATIC_SECURITY_HEADERS,
+      "content-security-policy": NO_SCRIPT_CONTENT_SECURITY_POLICY,
+      ...headers,
+    },
+    body: `${body}\n`,
+  };
+}
+
+/**
+ * 405 for a method Fetch forbids, 400 when the converted event's URL does not parse (OpenNext builds
+ * it from the Host or X-Forwarded-Host header, and its routing throws "Invalid URL", then again
+ * while rendering the 500 page: the invocation fails and the Function URL answers 502).
+ * undefined: OpenNext handles the request.
+ */
+export function answerBeforeHandler(request: { method: string; url: string }): EarlyAnswer | undefined {
+  if (METHODS_FETCH_FORBIDS.has(request.method.toUpperCase()))
+    return plainAnswer(405, `405 method not allowed: use ${ALLOW}`, { allow: ALLOW });
+  if (!URL.canParse(request.url)) return plainAnswer(400, "400 bad request: the Host header is not a valid host");
+  return undefined;
+}
+
 const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, converter) => {
   const runtime = globalThis as unknown as LambdaRuntimeGlobal;
   const streamifyResponse = runtime.awslambda?.streamifyResponse;
@@ -155,7 +198,25 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
       return;
     }
 
-    const internalEvent = await converter.convertFrom(event);
+    const writeEarlyAnswer = (answer: EarlyAnswer) => {
+      responseStream.setContentType(INTEGRATION_CONTENT_TYPE);
+      responseStream.write(JSON.stringify({ statusCode: answer.statusCode, headers: answer.headers, cookies: [] }));
+      responseStream.write(PRELUDE_SEPARATOR);
+      responseStream.end(answer.body);
+    };
+
+    let internalEvent: InternalEvent;
+    try {
+      internalEvent = await converter.convertFrom(event);
+    } catch (error) {
+      console.error(`streaming-wrapper: 400, the event does not convert: ${(error as Error).message}`);
+      return writeEarlyAnswer(plainAnswer(400, "400 bad request"));
+    }
+    const early = answerBeforeHandler(internalEvent);
+    if (early !== undefined) {
+      console.warn(`streaming-wrapper: ${early.statusCode} for ${internalEvent.method} ${internalEvent.url}`);
+      return writeEarlyAnswer(early);
+    }
     const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
     let headersWritten = false;
 
