@@ -1,0 +1,196 @@
+// What `npm run bench` measures: the variants (targets), how many runs each gets at each size, which
+// of them the browser loads, and the command line that picks the sizes and runs.
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+export type Bandwidth = "aws" | "off";
+
+export interface Target {
+  id: string;
+  label: string;
+  /** Request path for the HTTP timings. */
+  path: string;
+  /** Page the browser loads, when it differs (the NDJSON variant renders /api/bikes in /bikes/client). */
+  browserPath: string;
+  server: "streaming-bundle" | "buffered-bundle" | "next-start";
+  bandwidth?: Bandwidth;
+  /** Function memory (Lambda's setting; the V8 heap is capped at 90% of it). 2048 MB as deployed. */
+  memoryMb?: number;
+  /** Marker of the first item on the wire. */
+  firstItem: string;
+}
+
+const ROW = 'data-bike-id="';
+export const TARGETS: Target[] = [
+  {
+    id: "streamed",
+    label: "/bikes streamed · lambda-url",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+  },
+  {
+    id: "buffered",
+    label: "/bikes/buffered · lambda-url",
+    path: "/bikes/buffered",
+    browserPath: "/bikes/buffered",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+  },
+  {
+    id: "ndjson",
+    label: "/api/bikes NDJSON · client page · lambda-url",
+    path: "/api/bikes",
+    browserPath: "/bikes/client",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: '"items":[{',
+  },
+  {
+    id: "streamed",
+    label: "/bikes streamed · lambda-url",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: ROW,
+  },
+  {
+    id: "buffered",
+    label: "/bikes/buffered · lambda-url",
+    path: "/bikes/buffered",
+    browserPath: "/bikes/buffered",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: ROW,
+  },
+  {
+    id: "ndjson",
+    label: "/api/bikes NDJSON · client page · lambda-url",
+    path: "/api/bikes",
+    browserPath: "/bikes/client",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: '"items":[{',
+  },
+  // The same page from a 256 MB function (V8 heap capped at 230 MB). The page's live heap grows
+  // ~0.8 KB a bike until the response ends (React's Flight client keeps every row of the response;
+  // decision 007), ~77 MB at 100,000 bikes: this shows whether the largest size still fits.
+  {
+    id: "streamed-256mb",
+    label: "/bikes streamed · lambda-url · 256 MB function",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    memoryMb: 256,
+    firstItem: ROW,
+  },
+  {
+    id: "next-start",
+    label: "/bikes streamed · next start (no Lambda)",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "next-start",
+    firstItem: ROW,
+  },
+  {
+    id: "opennext-buffered",
+    label: "/bikes · OpenNext default buffered wrapper",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "buffered-bundle",
+    firstItem: ROW,
+  },
+];
+
+export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` : t.id);
+
+/**
+ * Runs per target and size. The whole bench must finish within 20 minutes on the 2-core machine, and
+ * at 100,000 bikes every streamed /bikes variant gets the full runs (the targets are read there), as
+ * does the NDJSON stream without the bandwidth model. The rest run once there, because their time
+ * is not the code's: the buffered page's first byte is its whole render (11–12 s, never close to a
+ * race) and under the 2 MiB/s model its 55 MB body adds ~24 s of fixed-rate transfer; the NDJSON
+ * stream (50 MB) takes ~21 s under the model, ~14 s of it the same; and a 57 MB response cannot
+ * pass a buffered Lambda's 6 MB limit (the same 502 every time). The report states n for every cell.
+ */
+const ONCE_AT_100K = new Set(["buffered@aws", "buffered@off", "ndjson@aws", "opennext-buffered"]);
+export function plannedRuns(target: Target, size: number, runs: number): number {
+  if (size < 100_000) return runs;
+  return ONCE_AT_100K.has(targetKey(target)) ? 1 : runs;
+}
+
+/** The browser loads pages at these sizes only (a 57 MB page is not a page anyone opens). */
+const BROWSER_MAX_SIZE = 20_000;
+/**
+ * Browser runs: `runs` at 20,000 bikes (~10 s each). At 2,000 bikes (~2 s each) almost twice as
+ * many, because "first row visible" there is a race: React shows the first Scan page with the shell
+ * when it lands before the browser's first frame, and 300 ms after that frame when it does not
+ * (decision 006), so a median of five can flip between the two.
+ */
+export const browserRuns = (size: number, runs: number) => (size > 2_000 ? runs : 2 * runs - 1);
+export const browserTargets = (size: number) =>
+  TARGETS.filter(
+    (t) => t.bandwidth !== "off" && size <= BROWSER_MAX_SIZE && !(t.server === "buffered-bundle" && size > 2_000),
+  );
+
+export interface BenchOptions {
+  runs: number;
+  /** Increasing: the table only grows between sizes. */
+  sizes: number[];
+  browser: boolean;
+  /** Where the JSON and SVG go. */
+  out: string;
+  /** A saved result to re-render BENCHMARKS.md and its chart from, running nothing. */
+  report?: string;
+}
+
+export const USAGE = [
+  "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)]",
+  "       npm run bench -- --report bench/results/DATE.json   (re-render BENCHMARKS.md and the chart from a saved run)",
+].join("\n");
+
+/** A command line the bench cannot run; its message is one line that says why, then the usage. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The bench's options from its command line; undefined for --help. */
+export function parseBenchArgs(args: string[], root: string): BenchOptions | undefined {
+  let values: {
+    runs: string;
+    sizes: string;
+    browser: boolean;
+    "no-browser": boolean;
+    out: string;
+    report?: string;
+    help: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        runs: { type: "string", default: "5" },
+        sizes: { type: "string", default: "2000,20000,100000" },
+        browser: { type: "boolean", default: true },
+        "no-browser": { type: "boolean", default: false },
+        out: { type: "string", default: path.join(root, "bench", "results") },
+        report: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+  if (values.help) return undefined;
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number ≥ 1\n${USAGE}`);
+  const sizes = values.sizes.split(",").map(Number);
+  if (sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!))
+    throw new UsageError(`--sizes must be whole numbers ≥ 1 in increasing order\n${USAGE}`);
+  return { runs, sizes, browser: values.browser && !values["no-browser"], out: values.out, report: values.report };
+}
