@@ -2,12 +2,8 @@
 // console errors so a spec can assert there were none, and a recorder of page timelines whose chart
 // ends up in the HTML report.
 import { test as base, type ConsoleMessage, expect } from "@playwright/test";
-import {
-  attachTimelines,
-  type PageTimeline,
-  recordPageTimeline,
-  type TimelineOptions,
-} from "../scripts/browser-timeline/timing";
+import type { PageTimeline } from "../scripts/browser-timeline/page-timeline";
+import { attachTimelines, recordPageTimeline, type TimelineOptions } from "../scripts/browser-timeline/timing";
 
 export const EXPECTED_BIKES = Number(process.env.EXPECTED_BIKES ?? 2000);
 

@@ -5,7 +5,7 @@ import { type Measurement, measure, type Summary, summarize } from "@firstbyte/t
 import { MultiBar, Presets } from "cli-progress";
 import { type Browser, chromium } from "playwright-core";
 import { type CatalogConfig, readConfig } from "../../lib/config";
-import type { PageTimeline } from "../browser-timeline/timing";
+import type { PageTimeline } from "../browser-timeline/page-timeline";
 import { recordPageTimeline } from "../browser-timeline/timing";
 import { buildLambdaIfStale, loadBikes, prepareTable } from "../stack";
 import { benchEnvironment } from "./output";
