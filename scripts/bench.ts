@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { readResult, shownPath, writeOutputs, writeReport } from "./bench/output";
 import { parseBenchArgs, USAGE, UsageError } from "./bench/plan";
 import { runBench } from "./bench/run";
+import { ChromiumMissing } from "./chromium";
 import { ROOT } from "./stack";
 
 async function main(): Promise<void> {
@@ -54,6 +55,10 @@ async function main(): Promise<void> {
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (isMain) {
   main().catch((error: unknown) => {
+    if (error instanceof ChromiumMissing) {
+      console.error(`bench: ${error.message} (or run it with --no-browser)`);
+      process.exit(1);
+    }
     console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);
   });

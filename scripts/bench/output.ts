@@ -9,8 +9,8 @@ import { renderBenchChart } from "./chart";
 import { renderBenchmarksMarkdown } from "./report";
 import type { BenchResult } from "./result";
 
-/** The machine the bench runs on and the versions it measures. */
-export async function benchEnvironment(): Promise<Pick<BenchResult, "machine" | "versions">> {
+/** The machine the bench runs on and the versions it measures (Chromium's when it loads pages). */
+export async function benchEnvironment(chromiumPath?: string): Promise<Pick<BenchResult, "machine" | "versions">> {
   return {
     machine: {
       cpus: os.cpus().length,
@@ -20,11 +20,11 @@ export async function benchEnvironment(): Promise<Pick<BenchResult, "machine" | 
       platform: `${os.type()} ${os.release()}`,
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     },
-    versions: await versions(),
+    versions: await versions(chromiumPath),
   };
 }
 
-async function versions(): Promise<Record<string, string>> {
+async function versions(chromiumPath: string | undefined): Promise<Record<string, string>> {
   const read = async (name: string) => {
     try {
       return (
@@ -45,12 +45,12 @@ async function versions(): Promise<Record<string, string>> {
   ];
   const found: Record<string, string> = {};
   for (const name of names) found[name] = await read(name);
-  try {
-    found.chromium = execFileSync(process.env.CHROMIUM_PATH || "/usr/bin/chromium", ["--version"], {
-      encoding: "utf8",
-    }).trim();
-  } catch {
-    found.chromium = "?";
+  if (chromiumPath) {
+    try {
+      found.chromium = execFileSync(chromiumPath, ["--version"], { encoding: "utf8" }).trim();
+    } catch {
+      found.chromium = "?";
+    }
   }
   return found;
 }

@@ -7,6 +7,7 @@ import { type Browser, chromium } from "playwright-core";
 import { type CatalogConfig, readConfig } from "../../lib/config";
 import type { PageTimeline } from "../browser-timeline/page-timeline";
 import { recordPageTimeline } from "../browser-timeline/timing";
+import { requireChromium } from "../chromium";
 import { buildLambdaIfStale, loadBikes, prepareTable } from "../stack";
 import { benchEnvironment } from "./output";
 import { type BenchOptions, browserRuns, browserTargets, plannedRuns, TARGETS, targetKey } from "./plan";
@@ -31,6 +32,9 @@ export async function runBench(
   log: Log,
   afterSize: (result: BenchResult) => Promise<void>,
 ): Promise<BenchResult> {
+  // Before minutes of building: without a browser this throws the one line saying what to run.
+  const browserFound = options.browser ? requireChromium() : undefined;
+  const browserPath = browserFound ? (browserFound.executablePath ?? chromium.executablePath()) : undefined;
   await buildLambdaIfStale(log);
   await buildBufferedBundleIfStale(log);
 
@@ -40,7 +44,7 @@ export async function runBench(
   const result: BenchResult = {
     date: new Date().toISOString(),
     durationS: 0,
-    ...(await benchEnvironment()),
+    ...(await benchEnvironment(browserPath)),
     runs: options.runs,
     targets: TARGETS.map((t) => ({
       key: targetKey(t),
@@ -55,9 +59,9 @@ export async function runBench(
   };
 
   try {
-    if (options.browser) {
+    if (browserPath) {
       browser = await chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+        executablePath: browserPath,
         args: [
           "--no-sandbox",
           "--disable-gpu",
