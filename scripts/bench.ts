@@ -51,9 +51,17 @@ async function main(): Promise<void> {
   console.log(`bench: done in ${(result.durationS / 60).toFixed(1)} min; wrote ${files.join(", ")}`);
 }
 
-// Only when run as the program (`npm run bench`): importing this file never starts a benchmark.
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
-if (isMain) {
+/** Whether this file is the program (`npm run bench`), not a module someone imported. */
+function isProgram(): boolean {
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
+  } catch {
+    return false; // argv[1] is no file: `node -e`, a REPL
+  }
+}
+
+// Importing this file never starts a benchmark.
+if (isProgram()) {
   main().catch((error: unknown) => {
     if (error instanceof ChromiumMissing) {
       console.error(`bench: ${error.message} (or run it with --no-browser)`);
