@@ -47,7 +47,11 @@ async function versions(chromiumPath: string | undefined): Promise<Record<string
   for (const name of names) found[name] = await read(name);
   if (chromiumPath) {
     try {
-      found.chromium = execFileSync(chromiumPath, ["--version"], { encoding: "utf8" }).trim();
+      // Only the version line: Debian's /usr/bin/chromium is a shell wrapper that may warn on stderr.
+      found.chromium = execFileSync(chromiumPath, ["--version"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim();
     } catch {
       found.chromium = "?";
     }
