@@ -1,0 +1,224 @@
+// `npm run load`: N concurrent clients for T seconds against the local stack (autocannon), with the
+// Function URL emulator's reserved concurrency (10 by default) in front of the function. What it
+// checks: every answer is a 200 or the emulator's 429 (TooManyRequestsException), no connection is
+// reset or times out, and the server answers a normal 200 afterwards. Exits 1 when any check fails.
+// Usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20]
+//   [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--samples 10] [--json FILE]
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { measure } from "@firstbyte/ttfb";
+import autocannon from "autocannon";
+import { parseWholeNumber } from "../lib/whole-number";
+import { type Stack, startStack } from "./stack";
+
+const USAGE =
+  "usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20] [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--samples 10] [--json FILE]";
+function usageError(message: string): never {
+  console.error(`load: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: {
+    url: { type: "string" },
+    path: { type: "string", default: "/bikes" },
+    connections: { type: "string", default: "20" },
+    duration: { type: "string", default: "10" },
+    "max-requests": { type: "string", default: "20000" },
+    concurrency: { type: "string", default: "10" },
+    bikes: { type: "string", default: "2000" },
+    samples: { type: "string", default: "10" },
+    json: { type: "string" },
+  },
+});
+
+// Bounds: this is a check of behaviour under overload on one machine, not a stress test.
+function wholeArg(name: keyof typeof values, min: number, max: number): number {
+  const result = parseWholeNumber(String(values[name]), { min, max });
+  return result.ok ? result.value : usageError(`--${name} ${result.problem}`);
+}
+const connections = wholeArg("connections", 1, 200);
+const durationSeconds = wholeArg("duration", 1, 120);
+const maxRequests = wholeArg("max-requests", connections, 200_000);
+const concurrency = wholeArg("concurrency", 1, 50);
+const bikes = wholeArg("bikes", 1, 100_000);
+const samples = wholeArg("samples", 0, 100);
+if (!values.path.startsWith("/")) usageError(`--path must start with /, got "${values.path}"`);
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+if (values.url !== undefined) {
+  const url = URL.canParse(values.url) ? new URL(values.url) : usageError(`--url is not a URL: "${values.url}"`);
+  if (url.protocol !== "http:" || !LOOPBACK.has(url.hostname))
+    usageError(`--url must be an http:// address on this machine (127.0.0.1, localhost, [::1]), got "${values.url}"`);
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+function distribution(values: readonly number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    min: sorted[0] ?? Number.NaN,
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+const ms = (value: number) => (Number.isNaN(value) ? "–" : `${Math.round(value)} ms`);
+
+/** GET the path until it answers 200 with its whole body; the time it took, or undefined. */
+async function answersNormally(url: string, withinMs: number): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < withinMs) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      await response.arrayBuffer();
+      if (response.status === 200) return performance.now() - started;
+    } catch {
+      // Connection refused or reset: try again until the deadline.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return undefined;
+}
+
+let stack: Stack | undefined;
+let base = values.url?.replace(/\/$/, "");
+if (base === undefined) {
+  stack = await startStack({
+    port: 0,
+    persist: false,
+    seedCount: bikes,
+    lambda: { concurrency, log: () => {} }, // one line per invocation would be thousands
+    log: (line) => console.error(line),
+  });
+  base = stack.url;
+}
+const target = `${base}${values.path}`;
+let failed = false;
+try {
+  // Warm-up: a cold function compiles the route; the load should meet a warm one.
+  if ((await answersNormally(target, 60_000)) === undefined)
+    throw new Error(`${target} does not answer 200 before the load; is the server up?`);
+
+  console.error(
+    `load: ${connections} connections for ${durationSeconds} s (at most ${maxRequests} requests) against ${target}${stack ? `, function concurrency ${concurrency}` : ""}`,
+  );
+  const latencies = new Map<number, number[]>();
+  const errorCodes = new Map<string, number>();
+  let settle: (result: autocannon.Result) => void = () => {};
+  let fail: (error: Error) => void = () => {};
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  const instance = autocannon(
+    {
+      url: target,
+      connections,
+      duration: durationSeconds,
+      maxOverallRequests: maxRequests,
+      timeout: 30,
+      headers: { "accept-encoding": "identity" },
+    },
+    (error, result) => (error ? fail(error) : settle(result)),
+  );
+  instance.on("response", (_client, statusCode, _bytes, responseTime) => {
+    const list = latencies.get(statusCode) ?? [];
+    list.push(responseTime);
+    latencies.set(statusCode, list);
+  });
+  instance.on("reqError", (error: NodeJS.ErrnoException) => {
+    const code = error.code ?? error.message;
+    errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+  });
+
+  // TTFB under load, sampled with @firstbyte/ttfb (first byte of the response head, on a fresh
+  // connection) while autocannon runs: autocannon's latency is the time to the *whole* response.
+  // Most requests of an overloaded function are 429s, so the sampler tries again after a 429 and
+  // keeps the first-byte times of the 200s (the figure a served reader sees), spread over the run.
+  const ttfbSamples: Array<{ status: number; ttfbMs: number; totalMs: number } | { error: string }> = [];
+  let loadRunning = true;
+  const sampler = (async () => {
+    const interval = (durationSeconds * 1000) / (samples + 1);
+    let served = 0;
+    await new Promise((resolve) => setTimeout(resolve, interval));
+    while (loadRunning && served < samples) {
+      try {
+        const m = await measure(target, { timeoutMs: 30_000 });
+        ttfbSamples.push({ status: m.status, ttfbMs: m.ttfbMs, totalMs: m.totalMs });
+        if (m.status === 200) served++;
+        await new Promise((resolve) => setTimeout(resolve, m.status === 200 ? interval : 10));
+      } catch (error) {
+        ttfbSamples.push({ error: (error as Error).message });
+      }
+    }
+  })();
+  const result = await finished;
+  loadRunning = false;
+  await sampler;
+
+  const recoveredMs = await answersNormally(target, 60_000);
+
+  const statusCounts = Object.fromEntries([...latencies].map(([status, list]) => [status, list.length]));
+  const byStatus = Object.fromEntries([...latencies].map(([status, list]) => [status, distribution(list)]));
+  const sampled200 = ttfbSamples.flatMap((s) => ("status" in s && s.status === 200 ? [s] : []));
+  const report = {
+    target,
+    connections,
+    durationSeconds: result.duration,
+    functionConcurrency: stack ? concurrency : undefined,
+    requests: { sent: result.requests.sent, answered: [...latencies.values()].reduce((n, l) => n + l.length, 0) },
+    statusCounts,
+    errors: { total: result.errors, timeouts: result.timeouts, byCode: Object.fromEntries(errorCodes) },
+    responseTimeMs: byStatus,
+    ttfbUnderLoadMs: {
+      what: "first byte of the response head, fresh connection, @firstbyte/ttfb, during the load",
+      of200: distribution(sampled200.map((s) => s.ttfbMs)),
+      totalOf200: distribution(sampled200.map((s) => s.totalMs)),
+      tries: ttfbSamples.map((s) => ("status" in s ? s.status : s.error)),
+    },
+    answeredNormallyAfterMs: recoveredMs === undefined ? null : Math.round(recoveredMs),
+  };
+
+  console.log(`\n${target}: ${connections} connections, ${result.duration} s`);
+  console.log(`requests: ${report.requests.sent} sent, ${report.requests.answered} answered`);
+  for (const [status, d] of Object.entries(byStatus))
+    console.log(
+      `  ${status}: ${d.n} answers; whole response p50 ${ms(d.p50)}, p90 ${ms(d.p90)}, p99 ${ms(d.p99)} (${ms(d.min)}–${ms(d.max)})`,
+    );
+  console.log(
+    `errors: ${result.errors} (timeouts ${result.timeouts}${[...errorCodes].map(([code, n]) => `, ${code} ${n}`).join("")})`,
+  );
+  const t = report.ttfbUnderLoadMs.of200;
+  console.log(
+    `TTFB under load of the 200s (@firstbyte/ttfb, first byte of the head, ${sampled200.length} served of ${ttfbSamples.length} tries): p50 ${ms(t.p50)}, p90 ${ms(t.p90)} (${ms(t.min)}–${ms(t.max)}); their whole response p50 ${ms(report.ttfbUnderLoadMs.totalOf200.p50)}`,
+  );
+  console.log(
+    recoveredMs === undefined
+      ? "afterwards: no 200 within 60 s"
+      : `afterwards: 200 again after ${Math.round(recoveredMs)} ms`,
+  );
+
+  const problems: string[] = [];
+  const unexpected = Object.keys(statusCounts).filter((status) => status !== "200" && status !== "429");
+  if (unexpected.length > 0) problems.push(`statuses other than 200 and 429: ${unexpected.join(", ")}`);
+  if (!statusCounts[200]) problems.push("no request answered 200 during the load");
+  if (result.errors > 0) problems.push(`${result.errors} connection errors (resets or timeouts)`);
+  if (ttfbSamples.some((s) => "error" in s)) problems.push("a TTFB sample failed (connection error)");
+  if (recoveredMs === undefined) problems.push("the server did not answer 200 within 60 s after the load");
+  for (const problem of problems) console.error(`load: FAILED: ${problem}`);
+  failed = problems.length > 0;
+  if (!failed) console.log("load: OK (only 200 and 429, no resets, normal answers afterwards)");
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ ...report, ok: !failed }, null, 2)}\n`);
+} catch (error) {
+  console.error(`load: ${(error as Error).message}`);
+  failed = true;
+} finally {
+  await stack?.close();
+}
+process.exit(failed ? 1 : 0);
