@@ -31,3 +31,6 @@ export async function startEmbeddedDynamoDB(options: { path?: string } = {}): Pr
       }),
   };
 }
+
+export type { Fault, FaultControl, FaultProxy, FaultProxyState, FaultRule, RequestCounts } from "./fault-proxy.ts";
+export { CONTROL_PATH, checkFaultRules, FaultRuleError, faultProxyClient, startFaultProxy } from "./fault-proxy.ts";

@@ -1,0 +1,290 @@
+// A real HTTP proxy in front of a DynamoDB endpoint that injects the faults a client meets on AWS:
+// latency, HTTP 500, throttling, a reset connection. Tests point a real SDK client at it instead of
+// mocking the SDK, so retries, error parsing and aborts run exactly as in production.
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** What happens to a request a rule picks. */
+export type Fault =
+  /** Wait `ms`, then forward the request. */
+  | { kind: "latency"; ms: number }
+  /** HTTP 500 with DynamoDB's InternalServerError body; the SDK retries it, then throws `InternalServerError`. */
+  | { kind: "http500" }
+  /** HTTP 400 ProvisionedThroughputExceededException, as DynamoDB sends it; the SDK retries it with backoff. */
+  | { kind: "throttle" }
+  /** The connection is reset (TCP RST) once the request has arrived, with no answer. */
+  | { kind: "reset" };
+
+export interface FaultRule {
+  fault: Fault;
+  /** Only requests of this operation (the `X-Amz-Target` suffix: "Scan", "GetItem", …); every one when omitted. */
+  operation?: string;
+  /** Let this many matching requests through first. Default 0. */
+  after?: number;
+  /** Fault this many matching requests, then let the rest through. Default: every one after `after`. */
+  times?: number;
+}
+
+/** Requests received per operation, and how many of them a rule faulted. */
+export type RequestCounts = Record<string, { received: number; faulted: number }>;
+
+export interface FaultProxyState {
+  rules: FaultRule[];
+  counts: RequestCounts;
+}
+
+/** The control API, in process or over HTTP ({@link faultProxyClient}). */
+export interface FaultControl {
+  /** Replaces the rules; each new rule counts matching requests from 0. */
+  setFaults(rules: FaultRule[]): Promise<void>;
+  clearFaults(): Promise<void>;
+  state(): Promise<FaultProxyState>;
+  resetCounts(): Promise<void>;
+}
+
+export interface FaultProxy extends FaultControl {
+  /** Point DynamoDB clients here. */
+  endpoint: string;
+  /** Base URL of the HTTP control API (see {@link faultProxyClient}). */
+  controlUrl: string;
+  close(): Promise<void>;
+}
+
+export class FaultRuleError extends Error {
+  override name = "FaultRuleError";
+}
+
+/** The path prefix of the control API; DynamoDB's own API only ever posts to "/". */
+export const CONTROL_PATH = "/__fault-proxy";
+
+const JSON_1_0 = "application/x-amz-json-1.0";
+// Error bodies as DynamoDB sends them (`__type` is what the SDK turns into the exception's name).
+const ERROR_BODIES = {
+  http500: {
+    status: 500,
+    body: { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Internal server error" },
+  },
+  throttle: {
+    status: 400,
+    body: {
+      __type: "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+      message:
+        "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.",
+    },
+  },
+} as const;
+
+/** Checks rules from an untrusted source (the control API); throws {@link FaultRuleError}. */
+export function checkFaultRules(rules: unknown): FaultRule[] {
+  if (!Array.isArray(rules)) throw new FaultRuleError("fault rules must be a JSON array");
+  return rules.map((rule: unknown, index) => {
+    const where = `rule ${index}`;
+    if (typeof rule !== "object" || rule === null) throw new FaultRuleError(`${where} must be an object`);
+    const { fault, operation, after, times } = rule as Record<string, unknown>;
+    if (typeof fault !== "object" || fault === null) throw new FaultRuleError(`${where}: "fault" must be an object`);
+    const { kind, ms } = fault as Record<string, unknown>;
+    let checked: Fault;
+    if (kind === "latency") {
+      if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 600_000)
+        throw new FaultRuleError(`${where}: latency needs "ms", a whole number from 0 to 600000`);
+      checked = { kind, ms };
+    } else if (kind === "http500" || kind === "throttle" || kind === "reset") {
+      checked = { kind };
+    } else {
+      throw new FaultRuleError(`${where}: fault kind must be "latency", "http500", "throttle" or "reset"`);
+    }
+    if (operation !== undefined && (typeof operation !== "string" || !/^[A-Za-z]+$/.test(operation)))
+      throw new FaultRuleError(`${where}: "operation" must be an operation name such as "Scan"`);
+    for (const [name, value] of [
+      ["after", after],
+      ["times", times],
+    ] as const) {
+      if (value !== undefined && (typeof value !== "number" || !Number.isInteger(value) || value < 0))
+        throw new FaultRuleError(`${where}: "${name}" must be a whole number ≥ 0`);
+    }
+    return {
+      fault: checked,
+      ...(operation === undefined ? {} : { operation: operation as string }),
+      ...(after === undefined ? {} : { after: after as number }),
+      ...(times === undefined ? {} : { times: times as number }),
+    };
+  });
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  matched: number;
+}
+
+/** The operation a DynamoDB JSON request asks for: "DynamoDB_20120810.Scan" → "Scan". */
+function operationOf(request: IncomingMessage): string {
+  const target = request.headers["x-amz-target"];
+  const value = Array.isArray(target) ? target[0] : target;
+  return value?.split(".").pop() || "unknown";
+}
+
+/**
+ * Starts the proxy on 127.0.0.1 (a free port unless `port` is given) in front of `target`, a DynamoDB
+ * endpoint such as the one {@link startEmbeddedDynamoDB} returns.
+ */
+export async function startFaultProxy(options: { target: string; port?: number }): Promise<FaultProxy> {
+  const target = new URL(options.target);
+  let active: ActiveRule[] = [];
+  let counts: RequestCounts = {};
+  const sockets = new Set<Socket>();
+
+  const pick = (operation: string): Fault | undefined => {
+    let chosen: Fault | undefined;
+    for (const entry of active) {
+      if (entry.rule.operation !== undefined && entry.rule.operation !== operation) continue;
+      entry.matched++;
+      const after = entry.rule.after ?? 0;
+      const fires =
+        entry.matched > after && (entry.rule.times === undefined || entry.matched <= after + entry.rule.times);
+      // The first rule that fires wins; later rules still count the request.
+      if (fires && chosen === undefined) chosen = entry.rule.fault;
+    }
+    return chosen;
+  };
+
+  const forward = (request: IncomingMessage, response: ServerResponse) => {
+    const upstream = httpRequest(
+      {
+        host: target.hostname,
+        port: target.port,
+        method: request.method,
+        path: request.url,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    upstream.on("error", () => request.socket.destroy());
+    // The client gave up (an aborted SDK request): drop the upstream request too.
+    response.on("close", () => {
+      if (!response.writableFinished) upstream.destroy();
+    });
+    request.pipe(upstream);
+  };
+
+  const answerError = (response: ServerResponse, fault: keyof typeof ERROR_BODIES) => {
+    const { status, body } = ERROR_BODIES[fault];
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      "content-type": JSON_1_0,
+      "content-length": Buffer.byteLength(text),
+      "x-amzn-requestid": `fault-proxy-${Date.now().toString(36)}`,
+    });
+    response.end(text);
+  };
+
+  const control = async (request: IncomingMessage, response: ServerResponse) => {
+    const send = (status: number, body: unknown) => {
+      response.writeHead(status, { "content-type": "application/json" });
+      response.end(JSON.stringify(body));
+    };
+    const path = request.url?.slice(CONTROL_PATH.length) ?? "";
+    let text = "";
+    for await (const chunk of request) text += chunk;
+    if (request.method === "GET" && (path === "" || path === "/")) return send(200, state());
+    if (request.method === "PUT" && path === "/faults") {
+      try {
+        setFaults(checkFaultRules(JSON.parse(text)));
+      } catch (error) {
+        return send(400, { error: error instanceof Error ? error.message : String(error) });
+      }
+      return send(200, state());
+    }
+    if (request.method === "DELETE" && path === "/faults") {
+      active = [];
+      return send(200, state());
+    }
+    if (request.method === "DELETE" && path === "/counts") {
+      counts = {};
+      return send(200, state());
+    }
+    send(404, { error: `no such control endpoint: ${request.method} ${CONTROL_PATH}${path}` });
+  };
+
+  const setFaults = (rules: FaultRule[]) => {
+    active = rules.map((rule) => ({ rule, matched: 0 }));
+  };
+  const state = (): FaultProxyState => ({
+    rules: active.map((entry) => entry.rule),
+    counts: structuredClone(counts),
+  });
+
+  const server = createServer((request, response) => {
+    if (request.url?.startsWith(CONTROL_PATH)) {
+      control(request, response).catch(() => response.destroy());
+      return;
+    }
+    const operation = operationOf(request);
+    counts[operation] ??= { received: 0, faulted: 0 };
+    const count = counts[operation];
+    count.received++;
+    const fault = pick(operation);
+    if (fault === undefined) return forward(request, response);
+    count.faulted++;
+    if (fault.kind === "latency") {
+      const timer = setTimeout(() => forward(request, response), fault.ms);
+      response.on("close", () => clearTimeout(timer));
+      return;
+    }
+    // Read the request to its end first: the failure comes from the server, after the client sent it.
+    request.resume();
+    request.on("end", () => {
+      if (fault.kind === "reset") request.socket.resetAndDestroy();
+      else answerError(response, fault.kind);
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+
+  return {
+    endpoint,
+    controlUrl: `${endpoint}${CONTROL_PATH}`,
+    setFaults: async (rules) => setFaults(checkFaultRules(rules)),
+    clearFaults: async () => {
+      active = [];
+    },
+    state: async () => state(),
+    resetCounts: async () => {
+      counts = {};
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The control API of a proxy running in another process, from its `controlUrl`. */
+export function faultProxyClient(controlUrl: string): FaultControl {
+  const call = async (method: string, path: string, body?: unknown): Promise<FaultProxyState> => {
+    const response = await fetch(`${controlUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
+    });
+    const answer = (await response.json()) as FaultProxyState & { error?: string };
+    if (!response.ok) throw new FaultRuleError(answer.error ?? `fault proxy answered ${response.status}`);
+    return answer;
+  };
+  return {
+    setFaults: async (rules) => void (await call("PUT", "/faults", rules)),
+    clearFaults: async () => void (await call("DELETE", "/faults")),
+    state: () => call("GET", ""),
+    resetCounts: async () => void (await call("DELETE", "/counts")),
+  };
+}

@@ -1,0 +1,171 @@
+// Real SDK clients against dynalite through the fault proxy: the SDK's retries and error parsing
+// meet the faults exactly as they would meet DynamoDB's.
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, it } from "node:test";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
+import {
+  type EmbeddedDynamoDB,
+  type FaultProxy,
+  FaultRuleError,
+  faultProxyClient,
+  startEmbeddedDynamoDB,
+  startFaultProxy,
+} from "../src/index.ts";
+
+const TABLE = "things";
+let dynamodb: EmbeddedDynamoDB;
+let proxy: FaultProxy;
+let client: DynamoDBClient;
+
+function newClient(maxAttempts?: number): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint: proxy.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    ...(maxAttempts === undefined ? {} : { maxAttempts }),
+  });
+}
+
+const scan = (c = client) => c.send(new ScanCommand({ TableName: TABLE }));
+
+before(async () => {
+  dynamodb = await startEmbeddedDynamoDB();
+  proxy = await startFaultProxy({ target: dynamodb.endpoint });
+  client = newClient();
+  await client.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      BillingMode: "PAY_PER_REQUEST",
+    }),
+  );
+  for (const id of ["a", "b", "c"])
+    await client.send(new PutItemCommand({ TableName: TABLE, Item: { id: { S: id } } }));
+  await proxy.resetCounts();
+});
+
+afterEach(async () => {
+  await proxy.clearFaults();
+  await proxy.resetCounts();
+});
+
+after(async () => {
+  client.destroy();
+  await proxy.close();
+  await dynamodb.close();
+});
+
+describe("fault proxy", () => {
+  it("forwards every request to the engine and counts them by operation", async () => {
+    const result = await scan();
+    assert.equal(result.Count, 3);
+    const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: "b" } } }));
+    assert.equal(item.Item?.id?.S, "b");
+    assert.deepEqual((await proxy.state()).counts, {
+      Scan: { received: 1, faulted: 0 },
+      GetItem: { received: 1, faulted: 0 },
+    });
+  });
+
+  it("answers HTTP 500 after N requests; the SDK retries, then throws InternalServerError", async () => {
+    await proxy.setFaults([{ operation: "Scan", after: 2, fault: { kind: "http500" } }]);
+    await scan();
+    await scan();
+    const failure = await scan().then(
+      () => assert.fail("the third Scan should fail"),
+      (error: unknown) => error as Error & { $metadata: { httpStatusCode?: number; attempts?: number } },
+    );
+    assert.equal(failure.name, "InternalServerError");
+    assert.equal(failure.$metadata.httpStatusCode, 500);
+    // The SDK retried (its default attempts for DynamoDB), and every attempt was faulted.
+    const attempts = failure.$metadata.attempts ?? 0;
+    assert.ok(attempts > 1, `the SDK retried a 500 (${attempts} attempts)`);
+    assert.deepEqual((await proxy.state()).counts.Scan, { received: 2 + attempts, faulted: attempts });
+    // Other operations are not touched by a Scan rule.
+    await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: "a" } } }));
+    assert.deepEqual((await proxy.state()).counts.GetItem, { received: 1, faulted: 0 });
+  });
+
+  it("throttles like DynamoDB: two throttled Scans are recovered by the SDK's retries", async () => {
+    await proxy.setFaults([{ operation: "Scan", times: 2, fault: { kind: "throttle" } }]);
+    const result = await scan();
+    assert.equal(result.Count, 3);
+    assert.equal(result.$metadata.attempts, 3);
+    assert.deepEqual((await proxy.state()).counts.Scan, { received: 3, faulted: 2 });
+  });
+
+  it("persistent throttling surfaces as ProvisionedThroughputExceededException", async () => {
+    await proxy.setFaults([{ fault: { kind: "throttle" } }]);
+    const single = newClient(1);
+    try {
+      await assert.rejects(scan(single), { name: "ProvisionedThroughputExceededException" });
+    } finally {
+      single.destroy();
+    }
+  });
+
+  it("resets the connection; the SDK sees a network error", async () => {
+    await proxy.setFaults([{ operation: "Scan", fault: { kind: "reset" } }]);
+    const single = newClient(1);
+    try {
+      await assert.rejects(scan(single), (error: Error & { code?: string }) => {
+        assert.match(`${error.code ?? ""} ${error.message}`, /ECONNRESET|socket hang up/);
+        return true;
+      });
+    } finally {
+      single.destroy();
+    }
+    // A later request on a fresh connection goes through once the rule is gone.
+    await proxy.clearFaults();
+    assert.equal((await scan()).Count, 3);
+  });
+
+  it("delays requests: a later, undelayed request answers first", async () => {
+    await proxy.setFaults([{ operation: "GetItem", fault: { kind: "latency", ms: 400 } }]);
+    const order: string[] = [];
+    const slow = client
+      .send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: "a" } } }))
+      .then(() => order.push("GetItem"));
+    const fast = scan().then(() => order.push("Scan"));
+    await Promise.all([slow, fast]);
+    assert.deepEqual(order, ["Scan", "GetItem"]);
+    assert.deepEqual((await proxy.state()).counts.GetItem, { received: 1, faulted: 1 });
+  });
+
+  it("is controlled over HTTP from another process", async () => {
+    const control = faultProxyClient(proxy.controlUrl);
+    await control.setFaults([{ operation: "Scan", after: 1, times: 1, fault: { kind: "http500" } }]);
+    assert.deepEqual((await control.state()).rules, [
+      { operation: "Scan", after: 1, times: 1, fault: { kind: "http500" } },
+    ]);
+    const single = newClient(1);
+    try {
+      await scan(single);
+      await assert.rejects(scan(single), { name: "InternalServerError" });
+      assert.equal((await scan(single)).Count, 3);
+    } finally {
+      single.destroy();
+    }
+    assert.deepEqual((await control.state()).counts.Scan, { received: 3, faulted: 1 });
+    await control.resetCounts();
+    await control.clearFaults();
+    assert.deepEqual(await control.state(), { rules: [], counts: {} });
+  });
+
+  it("refuses a malformed rule with a message naming it", async () => {
+    const control = faultProxyClient(proxy.controlUrl);
+    await assert.rejects(control.setFaults([{ fault: { kind: "explode" } } as never]), (error: Error) => {
+      assert.ok(error instanceof FaultRuleError);
+      assert.match(error.message, /rule 0: fault kind must be/);
+      return true;
+    });
+    await assert.rejects(proxy.setFaults([{ fault: { kind: "latency", ms: -1 } }]), FaultRuleError);
+  });
+});
