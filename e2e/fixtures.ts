@@ -1,6 +1,7 @@
 // What every spec imports: the target URL, the catalog size it expects, a page that records
 // console errors so a spec can assert there were none, and a recorder of page timelines whose chart
 // ends up in the HTML report.
+import { type FaultControl, faultProxyClient } from "@firstbyte/dynamo-local";
 import { test as base, type ConsoleMessage, expect } from "@playwright/test";
 import type { PageTimeline } from "../scripts/browser-timeline/page-timeline";
 import { attachTimelines, recordPageTimeline, type TimelineOptions } from "../scripts/browser-timeline/timing";
@@ -19,7 +20,11 @@ export interface TimelineRecorder {
   readonly recorded: readonly PageTimeline[];
 }
 
-export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRecorder }>({
+/** Why a fault spec is skipped against a deployed stage: its DynamoDB is AWS's, with nothing in between. */
+export const NO_FAULT_PROXY =
+  "DynamoDB faults can only be injected into the local stack (global-setup.ts puts the fault proxy in front of dynalite); BASE_URL points at a running site";
+
+export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRecorder; faults: FaultControl }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter, which must be a destructuring pattern.
   baseURL: async ({}, use) => use(targetUrl()),
   consoleErrors: async ({ page }, use) => {
@@ -29,6 +34,21 @@ export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRec
     });
     page.on("pageerror", (error) => errors.push(error.message));
     await use(errors);
+  },
+  // The fault proxy between the local stack's server and DynamoDB; a test that asks for it is skipped
+  // against a deployed stage. Rules and counts start empty and are cleared after the test.
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter, which must be a destructuring pattern.
+  faults: async ({}, use, testInfo) => {
+    const url = process.env.FAULT_PROXY_URL;
+    testInfo.skip(!url, NO_FAULT_PROXY);
+    const faults = faultProxyClient(url as string);
+    await faults.clearFaults();
+    await faults.resetCounts();
+    try {
+      await use(faults);
+    } finally {
+      await faults.clearFaults();
+    }
   },
   timeline: async ({ page }, use, testInfo) => {
     const recorded: PageTimeline[] = [];

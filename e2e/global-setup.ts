@@ -21,9 +21,12 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
     port: 0,
     persist: false,
     seedCount: Number(process.env.EXPECTED_BIKES ?? 2000),
+    // The failure specs switch DynamoDB faults on and off through it (e2e/faults.ts).
+    faultProxy: true,
     log: (line) => console.log(`e2e stack: ${line}`),
   });
   process.env.BASE_URL = stack.url;
+  if (stack.faultControlUrl) process.env.FAULT_PROXY_URL = stack.faultControlUrl;
   console.log(`e2e: local stack at ${stack.url}`);
   return () => stack.close();
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
-import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
+import { startEmbeddedDynamoDB, startFaultProxy } from "@firstbyte/dynamo-local";
 import { FunctionUrlServer, isNodeRuntime, type NodeRuntime } from "@firstbyte/lambda-url";
 import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
@@ -29,6 +29,11 @@ export interface StackOptions {
   server?: ServerKind;
   /** Function URL emulator settings for the Lambda path. */
   lambda?: { bandwidth?: "aws" | "off"; concurrency?: number; log?: (line: string) => void };
+  /**
+   * Put @firstbyte/dynamo-local's fault proxy between the server and DynamoDB (the e2e suite does),
+   * so faults can be switched on at runtime through `Stack.faultControlUrl`. Seeding bypasses it.
+   */
+  faultProxy?: boolean;
   log?: (line: string) => void;
 }
 
@@ -38,6 +43,8 @@ export interface Stack {
   url: string;
   dynamodbEndpoint: string;
   server: ServerKind;
+  /** The fault proxy's control API (`faultProxyClient` of @firstbyte/dynamo-local), when `faultProxy` was asked for. */
+  faultControlUrl: string | undefined;
   /** Process ids of the server (on the Lambda path: the live function processes), for memory sampling. */
   serverPids(): number[];
   close(): Promise<void>;
@@ -66,6 +73,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     }
     const catalog: CatalogConfig = { ...settings, endpoint };
     await prepareTable(catalog, options.seedCount, log);
+    let faultControlUrl: string | undefined;
+    let serverCatalog = catalog;
+    if (options.faultProxy) {
+      const proxy = await startFaultProxy({ target: endpoint });
+      closers.push(proxy.close);
+      faultControlUrl = proxy.controlUrl;
+      serverCatalog = { ...catalog, endpoint: proxy.endpoint };
+      log(`DynamoDB: the server goes through the fault proxy at ${proxy.endpoint} (control: ${proxy.controlUrl})`);
+    }
     const server = options.server ?? "lambda";
     const port = options.port === 0 ? await freePort() : options.port;
     const url = `http://127.0.0.1:${port}`;
@@ -85,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         timeoutSeconds: 60,
         functionName: "firstbyte-server",
         runtime: deployedRuntime(),
-        env: serverEnv(catalog),
+        env: serverEnv(serverCatalog),
         log: options.lambda?.log ?? log,
       });
       closers.push(() => functionUrl.close());
@@ -93,12 +109,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       serverPids = () => functionUrl.pids();
     } else {
       await buildIfStale(log);
-      const child = startNextServer(port, catalog);
+      const child = startNextServer(port, serverCatalog);
       closers.push(() => stopProcess(child));
       await waitUntilServing(url, child);
       serverPids = () => (child.pid && child.exitCode === null ? [child.pid] : []);
     }
-    return { url, dynamodbEndpoint: endpoint, server, serverPids, close };
+    return { url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, close };
   } catch (error) {
     await close();
     throw error;
@@ -252,12 +268,18 @@ export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
   });
 }
 
-/** What the server needs to find the table, on either path. */
+/**
+ * What the server needs to find the table, on either path, and its work budget (lib/config.ts): a
+ * caller that serves whole large pages (the benchmark's 100,000 bikes) raises it in `catalog.budget`.
+ */
 export function serverEnv(catalog: CatalogConfig): Record<string, string> {
   return {
     DYNAMODB_ENDPOINT: catalog.endpoint ?? "",
     BIKES_TABLE: catalog.table,
     AWS_REGION: catalog.region,
+    BIKES_BUDGET_BYTES: String(catalog.budget.bytes),
+    BIKES_BUDGET_MS: String(catalog.budget.ms),
+    BIKES_BUDGET_SCAN_REQUESTS: String(catalog.budget.scanRequests),
     NEXT_TELEMETRY_DISABLED: "1",
   };
 }
