@@ -11,6 +11,7 @@ describe("readConfig", () => {
       tableFrom: "default",
       defaultPageSize: 200,
       firstPageSize: 25,
+      budget: { bytes: 6_000_000, ms: 20_000, scanRequests: 100 },
     });
   });
 
@@ -21,6 +22,9 @@ describe("readConfig", () => {
       BIKES_TABLE: "Bikes-dev",
       BIKES_PAGE_SIZE: "50",
       BIKES_FIRST_PAGE_SIZE: "10",
+      BIKES_BUDGET_BYTES: "60000000",
+      BIKES_BUDGET_MS: "55000",
+      BIKES_BUDGET_SCAN_REQUESTS: "600",
     });
     assert.deepEqual(config, {
       endpoint: "http://127.0.0.1:8000",
@@ -29,6 +33,7 @@ describe("readConfig", () => {
       tableFrom: "BIKES_TABLE",
       defaultPageSize: 50,
       firstPageSize: 10,
+      budget: { bytes: 60_000_000, ms: 55_000, scanRequests: 600 },
     });
   });
 
@@ -56,6 +61,9 @@ describe("readConfig", () => {
     assert.throws(() => readConfig({ BIKES_TABLE: "x" }), /BIKES_TABLE/);
     assert.throws(() => readConfig({ BIKES_PAGE_SIZE: "0" }), /BIKES_PAGE_SIZE/);
     assert.throws(() => readConfig({ BIKES_FIRST_PAGE_SIZE: "0" }), /BIKES_FIRST_PAGE_SIZE/);
+    assert.throws(() => readConfig({ BIKES_BUDGET_BYTES: "6MB" }), /BIKES_BUDGET_BYTES must be a whole number/);
+    assert.throws(() => readConfig({ BIKES_BUDGET_MS: "0" }), /BIKES_BUDGET_MS/);
+    assert.throws(() => readConfig({ BIKES_BUDGET_SCAN_REQUESTS: "-5" }), /BIKES_BUDGET_SCAN_REQUESTS/);
     assert.throws(
       () => readConfig({ BIKES_PAGE_SIZE: "100", BIKES_FIRST_PAGE_SIZE: "101" }),
       /BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE/,

@@ -19,6 +19,18 @@ export interface CatalogConfig {
    * defaultPageSize. Never more than defaultPageSize.
    */
   firstPageSize: number;
+  /** The most work one catalog response may do; a request may ask for less (lib/params.ts), never more. */
+  budget: WorkBudget;
+}
+
+/** Where a streamed or buffered catalog response stops and hands out a cursor to go on from. */
+export interface WorkBudget {
+  /** Bytes of the response body (estimated for HTML, counted for NDJSON). */
+  bytes: number;
+  /** Milliseconds from the request's start. */
+  ms: number;
+  /** DynamoDB Scan requests. */
+  scanRequests: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +101,17 @@ export function readConfig(env: Env = process.env): CatalogConfig {
     );
   }
 
+  // Lambda streams a response's first 6 MiB at full speed and throttles the rest to 2 MiB/s
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-bandwidth):
+  // a page that stops just under it never meets the slow part. 6,000,000 bytes is 5.72 MiB.
+  const bytes = wholeNumber(env, "BIKES_BUDGET_BYTES", "6000000", 1000, 200 * 1024 * 1024);
+  // The function times out at 60 s (sst.config.ts) and CloudFront's origin read timeout is 60 s at
+  // most: 20 s leaves room for a slow client and the closing line.
+  const ms = wholeNumber(env, "BIKES_BUDGET_MS", "20000", 100, 900_000);
+  // 100 Scan requests read 20,000 bikes at the default page size, but only 100 with pageSize=1:
+  // one HTTP request can never become thousands of DynamoDB requests.
+  const scanRequests = wholeNumber(env, "BIKES_BUDGET_SCAN_REQUESTS", "100", 1, 100_000);
+
   return {
     endpoint,
     region,
@@ -96,6 +119,7 @@ export function readConfig(env: Env = process.env): CatalogConfig {
     tableFrom,
     defaultPageSize,
     firstPageSize: Math.min(firstPageSize, defaultPageSize),
+    budget: { bytes, ms, scanRequests },
   };
 }
 

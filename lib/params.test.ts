@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import { encodeCursor } from "@firstbyte/dynamo-pages";
 import { parseCatalogQuery, parseMode } from "./params";
 
-const DEFAULTS = { defaultPageSize: 200, firstPageSize: 25 };
+const BUDGET = { bytes: 6_000_000, ms: 20_000, scanRequests: 100 };
+const DEFAULTS = { defaultPageSize: 200, firstPageSize: 25, budget: BUDGET };
 const parse = (query: string) => parseCatalogQuery(new URLSearchParams(query), DEFAULTS);
 const params = (query: string) => {
   const result = parse(query);
@@ -21,15 +22,39 @@ describe("parseCatalogQuery", () => {
         limit: undefined,
         cursor: undefined,
         cursorToken: undefined,
+        budget: BUDGET,
       },
     });
+  });
+
+  it("lowers a budget when asked, never raises it past the configured ceiling", () => {
+    const lowered = parse("budgetBytes=100000&budgetMs=500&budgetScans=3");
+    assert.ok(lowered.ok);
+    assert.deepEqual(lowered.query.budget, { bytes: 100_000, ms: 500, scanRequests: 3 });
+    const partly = parse("budgetScans=7");
+    assert.ok(partly.ok);
+    assert.deepEqual(partly.query.budget, { ...BUDGET, scanRequests: 7 });
+    const over = parse("budgetBytes=6000001&budgetScans=101&budgetMs=0");
+    assert.ok(!over.ok);
+    assert.deepEqual(
+      over.errors.map((error) => error.message),
+      [
+        'budgetBytes must be a whole number from 1 to 6000000, got "6000001"',
+        'budgetMs must be a whole number from 1 to 20000, got "0"',
+        'budgetScans must be a whole number from 1 to 100, got "101"',
+      ],
+    );
   });
 
   it("ramps from the first page size only when the request sets no pageSize", () => {
     const given = parse("pageSize=150");
     assert.ok(given.ok);
     assert.deepEqual([given.query.firstPageSize, given.query.pageSize], [150, 150]);
-    const small = parseCatalogQuery(new URLSearchParams(""), { defaultPageSize: 10, firstPageSize: 25 });
+    const small = parseCatalogQuery(new URLSearchParams(""), {
+      defaultPageSize: 10,
+      firstPageSize: 25,
+      budget: BUDGET,
+    });
     assert.ok(small.ok);
     assert.deepEqual([small.query.firstPageSize, small.query.pageSize], [10, 10]);
   });

@@ -2,7 +2,7 @@
 // by the proxy that answers 400 before anything streams. Pure, so it is unit-tested directly.
 import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages";
 import { BIKE_KEY_SCHEMA } from "./bike";
-import type { CatalogConfig } from "./config";
+import type { CatalogConfig, WorkBudget } from "./config";
 import { parseWholeNumber } from "./whole-number";
 
 export interface CatalogQuery {
@@ -19,6 +19,8 @@ export interface CatalogQuery {
   cursor: Key | undefined;
   /** The cursor as given, to echo back. */
   cursorToken: string | undefined;
+  /** The configured ceilings, lowered where the request asked (budgetBytes, budgetMs, budgetScans). */
+  budget: WorkBudget;
 }
 
 export interface ParamError {
@@ -43,14 +45,22 @@ function values(params: Params, name: string): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function wholeNumber(params: Params, name: keyof typeof LIMITS, errors: ParamError[]): number | undefined {
+/** Query parameters that lower a budget, and the budget each lowers. */
+export const BUDGET_PARAMS = { budgetBytes: "bytes", budgetMs: "ms", budgetScans: "scanRequests" } as const;
+
+function wholeNumber(
+  params: Params,
+  name: string,
+  errors: ParamError[],
+  { min, max }: { min: number; max: number } = LIMITS[name as keyof typeof LIMITS],
+): number | undefined {
   const given = values(params, name);
   if (given.length === 0) return undefined;
   if (given.length > 1) {
     errors.push({ param: name, message: `${name} was given ${given.length} times; give it once` });
     return undefined;
   }
-  const result = parseWholeNumber(given[0] as string, LIMITS[name]);
+  const result = parseWholeNumber(given[0] as string, { min, max });
   if (!result.ok) {
     errors.push({ param: name, message: `${name} ${result.problem}` });
     return undefined;
@@ -62,16 +72,23 @@ function truncate(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Page sizes when the request sets none (lib/config.ts: BIKES_PAGE_SIZE, BIKES_FIRST_PAGE_SIZE). */
-export type PageSizeDefaults = Pick<CatalogConfig, "defaultPageSize" | "firstPageSize">;
+/** Page sizes when the request sets none, and the budget ceilings (lib/config.ts). */
+export type CatalogDefaults = Pick<CatalogConfig, "defaultPageSize" | "firstPageSize" | "budget">;
 
-export function parseCatalogQuery(params: Params, defaults: PageSizeDefaults): ParseResult {
+export function parseCatalogQuery(params: Params, defaults: CatalogDefaults): ParseResult {
   const errors: ParamError[] = [];
   const givenPageSize = wholeNumber(params, "pageSize", errors);
   const pageSize = givenPageSize ?? defaults.defaultPageSize;
   const firstPageSize = givenPageSize ?? Math.min(defaults.firstPageSize, pageSize);
   const segments = wholeNumber(params, "segments", errors) ?? 1;
   const limit = wholeNumber(params, "limit", errors);
+  // A request may ask for less work than the configured ceiling, never more: over it is a 400
+  // naming the ceiling, not a silent cut.
+  const budget = { ...defaults.budget };
+  for (const [name, field] of Object.entries(BUDGET_PARAMS)) {
+    const value = wholeNumber(params, name, errors, { min: 1, max: defaults.budget[field] });
+    if (value !== undefined) budget[field] = value;
+  }
 
   let cursor: Key | undefined;
   let cursorToken: string | undefined;
@@ -101,7 +118,7 @@ export function parseCatalogQuery(params: Params, defaults: PageSizeDefaults): P
 
   return errors.length > 0
     ? { ok: false, errors }
-    : { ok: true, query: { pageSize, firstPageSize, segments, limit, cursor, cursorToken } };
+    : { ok: true, query: { pageSize, firstPageSize, segments, limit, cursor, cursorToken, budget } };
 }
 
 export type ResponseMode = "streamed" | "buffered";
