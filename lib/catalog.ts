@@ -24,18 +24,122 @@ export function bikePages(query: CatalogQuery, signal?: AbortSignal): AsyncGener
   });
 }
 
-/** The traditional way: every page awaited before anything is returned. */
-export async function allBikes(
-  query: CatalogQuery,
-  signal?: AbortSignal,
-): Promise<{ bikes: Bike[]; lastKey: Key | undefined }> {
-  const bikes: Bike[] = [];
-  let lastKey: Key | undefined;
-  for await (const page of bikePages(query, signal)) {
-    bikes.push(...page.items);
-    lastKey = page.lastKey;
+/** Which work budget ended a response early (lib/config.ts `WorkBudget`). */
+export type BudgetStop = "bytes" | "time" | "scanRequests";
+
+/** A budgeted read of the catalog, shared by every consumer of one response. */
+export interface CatalogRead {
+  /** The Scan pages, ending early when a budget is reached. DynamoDB errors are thrown as the SDK throws them. */
+  pages: AsyncGenerator<BikePage, void, undefined>;
+  /** Which budget ended the pages early; undefined while reading, and when the table or `limit` ended them. */
+  readonly stoppedBy: BudgetStop | undefined;
+  /** Pages handed out so far: one Scan request each. */
+  readonly pagesRead: number;
+  readonly bikesRead: number;
+  /**
+   * Where to go on after the last page handed out (its LastEvaluatedKey; before any page, the
+   * request's own cursor). Undefined at the end of the table and for a parallel scan, which has one
+   * position per segment (docs/decisions/012-parallel-scan-does-not-resume.md).
+   */
+  readonly resumeKey: Key | undefined;
+  /** The consumer reports the bytes it sent for a page (estimated for HTML, counted for NDJSON). */
+  sent(bytes: number): void;
+}
+
+export interface ReadOptions {
+  /** performance.now() when the request started: the time budget runs from there. */
+  startedAt: number;
+  /** The client left: the Scan request in flight is aborted and no other is sent. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The catalog's Scan pages within the query's work budget. Before each Scan request it checks the
+ * requests made, the time spent, and the bytes sent plus one more page of the largest size at the
+ * bytes per bike seen so far; over any of them the pages end, and `stoppedBy` says which. A Scan
+ * request still in flight when the time budget runs out is aborted and the pages end the same way.
+ */
+export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOptions): CatalogRead {
+  const { budget } = query;
+  // AbortSignal.timeout takes whole milliseconds only.
+  const timeout = AbortSignal.timeout(Math.max(0, Math.ceil(budget.ms - (performance.now() - startedAt))));
+  const scan = bikePages(query, signal ? AbortSignal.any([signal, timeout]) : timeout);
+  let stoppedBy: BudgetStop | undefined;
+  let pagesRead = 0;
+  let bikesRead = 0;
+  let bytes = 0;
+  let lastKey: Key | undefined = query.cursor;
+  let tableEnded = false;
+
+  const nextStop = (): BudgetStop | undefined => {
+    if (pagesRead >= budget.scanRequests) return "scanRequests";
+    if (performance.now() - startedAt >= budget.ms) return "time";
+    if (bikesRead > 0 && bytes + (bytes / bikesRead) * query.pageSize > budget.bytes) return "bytes";
+    return undefined;
+  };
+
+  async function* pages(): AsyncGenerator<BikePage, void, undefined> {
+    try {
+      for (;;) {
+        // A one-segment scan whose last page had no LastEvaluatedKey needs no further request.
+        if (!tableEnded) {
+          stoppedBy = nextStop();
+          if (stoppedBy) return;
+        }
+        let next: IteratorResult<BikePage, void>;
+        try {
+          next = await scan.next();
+        } catch (error) {
+          if (timeout.aborted && !signal?.aborted) {
+            stoppedBy = "time";
+            return;
+          }
+          throw error;
+        }
+        if (next.done) return;
+        const page = next.value;
+        pagesRead++;
+        bikesRead += page.items.length;
+        lastKey = page.lastKey;
+        tableEnded = query.segments === 1 && page.lastKey === undefined;
+        yield page;
+      }
+    } finally {
+      await scan.return(undefined);
+    }
   }
-  return { bikes, lastKey };
+
+  return {
+    pages: pages(),
+    get stoppedBy() {
+      return stoppedBy;
+    },
+    get pagesRead() {
+      return pagesRead;
+    },
+    get bikesRead() {
+      return bikesRead;
+    },
+    get resumeKey() {
+      return query.segments === 1 ? lastKey : undefined;
+    },
+    sent(count) {
+      bytes += count;
+    },
+  };
+}
+
+/**
+ * The traditional way: every page within the budget awaited before anything is returned. `bytesOf`
+ * says what a page will add to the response. Throws DynamoDB's error; `read` says how far it got.
+ */
+export async function allBikes(read: CatalogRead, bytesOf: (bikes: Bike[]) => number): Promise<Bike[]> {
+  const bikes: Bike[] = [];
+  for await (const page of read.pages) {
+    read.sent(bytesOf(page.items));
+    bikes.push(...page.items);
+  }
+  return bikes;
 }
 
 // DynamoDB rejects key values over 2048 bytes for a hash key; such an id cannot exist, so it is

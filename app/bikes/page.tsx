@@ -1,12 +1,15 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
+import { after } from "next/server";
 import { Suspense } from "react";
 import { BikeRowsSkeleton } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { StreamedBikePages } from "@/components/catalog/StreamedBikePages";
 import { BadRequest } from "@/components/errors/BadRequest";
-import { bikePages } from "@/lib/catalog";
+import { readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
+import { requestIdFrom } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Streamed catalog" };
@@ -17,6 +20,14 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
   const parsed = parseCatalogQuery(search, config());
   // The proxy answers bad parameters with a 400 before this renders; this is the fallback.
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
+  const requestId = requestIdFrom(await headers());
+  // Next runs `after` callbacks once the response has closed: at its end, or as soon as the client
+  // disconnects (`next start`, `next dev`). The Scan request in flight is then aborted and no other is
+  // sent. (On Lambda a Function URL is not told the client left; the work budget bounds it there.)
+  const left = new AbortController();
+  after(() => left.abort(new DOMException("the response closed", "AbortError")));
+  const signal = left.signal;
+  const read = readCatalog(parsed.query, { startedAt, signal });
 
   return (
     <main>
@@ -32,7 +43,15 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
       <div id="catalog">
         <BikeTable>
           <Suspense fallback={<BikeRowsSkeleton />}>
-            <StreamedBikePages pages={bikePages(parsed.query)} startedAt={startedAt} search={search} />
+            <StreamedBikePages
+              read={read}
+              startedAt={startedAt}
+              pathname="/bikes"
+              search={search}
+              segments={parsed.query.segments}
+              requestId={requestId}
+              signal={signal}
+            />
           </Suspense>
         </BikeTable>
       </div>

@@ -19,6 +19,18 @@ export function bikeRowData(bike: Bike): BikeRowData {
   };
 }
 
+// A row's HTML (markup, plus its props again in the inline RSC script) measured ~3.1 times the JSON
+// of its row data: 573 bytes a bike on the 100,000-bike page (BENCHMARKS.md), 185 bytes of JSON.
+// 3.5 over-estimates it, so a page that stops at its byte budget stays under it.
+const HTML_BYTES_PER_ROW_JSON_BYTE = 3.5;
+
+/** What a Scan page adds to the catalog's HTML, estimated from its rows' text (for the byte budget). */
+export function estimatedHtmlBytes(bikes: Bike[]): number {
+  let json = 0;
+  for (const bike of bikes) json += Buffer.byteLength(JSON.stringify(bikeRowData(bike)));
+  return Math.ceil(json * HTML_BYTES_PER_ROW_JSON_BYTE);
+}
+
 /** One DynamoDB Scan page of bikes: a <tbody> of its own, so each page streams as a unit. */
 export function BikeRows({ bikes, page }: { bikes: Bike[]; page?: number }) {
   return (

@@ -1,8 +1,16 @@
 import Link from "next/link";
-import { type CatalogKey, cursorFor } from "@/lib/catalog";
+import type { BudgetStop, CatalogKey } from "@/lib/catalog";
 import { BIKE_COLUMNS } from "./BikeTable";
+import { hrefOneSegment, hrefWithCursor } from "./catalog-links";
 
 const count = new Intl.NumberFormat("en-US");
+
+/** Why the page stopped before the end of the table, in the reader's words. */
+export const BUDGET_WORDS: Record<BudgetStop, string> = {
+  bytes: "this page stops at about 6 MB so that it stays quick to load",
+  time: "this page stops after its share of server time",
+  scanRequests: "this page stops after its share of database requests",
+};
 
 /** The closing line of the catalog: how many bikes, how long the server took, and where to go on. */
 export interface CatalogSummaryProps {
@@ -10,18 +18,39 @@ export interface CatalogSummaryProps {
   serverMs: number;
   /** The request's query string, kept in the "next" link. */
   search: URLSearchParams;
-  /** Where the scan stopped early (a `limit`); undefined when the table was read to the end. */
+  /** Where the read stopped early (a `limit` or a budget); undefined when the table was read to the end. */
   lastKey: CatalogKey | undefined;
+  /** The work budget that ended the page, if one did. */
+  stoppedBy?: BudgetStop | undefined;
+  /** With more than one, the read cannot be continued from a cursor (decision 012). */
+  segments?: number;
+  /** The path, for the one-segment link of a parallel scan that stopped at a budget. */
+  pathname?: string;
 }
 
-export function CatalogSummary({ count: items, serverMs, search, lastKey }: CatalogSummaryProps) {
-  const nextHref = lastKey ? hrefWithCursor(search, cursorFor(lastKey)) : undefined;
+export function CatalogSummary({
+  count: items,
+  serverMs,
+  search,
+  lastKey,
+  stoppedBy,
+  segments = 1,
+  pathname = "/bikes",
+}: CatalogSummaryProps) {
+  const nextHref = lastKey ? hrefWithCursor(search, lastKey) : undefined;
   return (
     <tfoot>
       <tr>
-        <td colSpan={BIKE_COLUMNS.length} id="catalog-summary" data-count={items} data-server-ms={Math.round(serverMs)}>
+        <td
+          colSpan={BIKE_COLUMNS.length}
+          id="catalog-summary"
+          data-count={items}
+          data-server-ms={Math.round(serverMs)}
+          data-stopped-by={stoppedBy}
+          data-complete={nextHref === undefined && stoppedBy === undefined}
+        >
           {count.format(items)} {items === 1 ? "bike" : "bikes"} in {count.format(Math.round(serverMs))} ms of server
-          time.
+          time{stoppedBy ? `: ${BUDGET_WORDS[stoppedBy]}` : ""}.
           {nextHref ? (
             <>
               {" "}
@@ -30,14 +59,18 @@ export function CatalogSummary({ count: items, serverMs, search, lastKey }: Cata
               </Link>
             </>
           ) : null}
+          {stoppedBy && segments > 1 ? (
+            <>
+              {" "}
+              A parallel scan ({segments} segments) cannot go on from here;{" "}
+              <a href={hrefOneSegment(pathname, search)} id="catalog-one-segment">
+                page through the catalog with one segment
+              </a>
+              .
+            </>
+          ) : null}
         </td>
       </tr>
     </tfoot>
   );
-}
-
-function hrefWithCursor(search: URLSearchParams, cursor: string): string {
-  const params = new URLSearchParams(search);
-  params.set("cursor", cursor);
-  return `?${params.toString()}`;
 }

@@ -1,41 +1,80 @@
 import { Suspense } from "react";
-import type { BikePage, CatalogKey } from "@/lib/catalog";
-import { BikeRows, BikeRowsSkeleton } from "./BikeRows";
+import type { BikePage, CatalogRead } from "@/lib/catalog";
+import { describeScanFailure, logScanFailure } from "@/lib/scan-failure";
+import { BikeRows, BikeRowsSkeleton, estimatedHtmlBytes } from "./BikeRows";
+import { CatalogFailure } from "./CatalogFailure";
 import { CatalogSummary } from "./CatalogSummary";
 
 export interface StreamedBikePagesProps {
-  /** The scan, shared by every link of the chain; each link takes the next page from it. */
-  pages: AsyncIterator<BikePage, void, undefined>;
+  /** The budgeted scan, shared by every link of the chain; each link takes the next page from it. */
+  read: CatalogRead;
   /** performance.now() when the request started rendering, for the closing line. */
   startedAt: number;
-  /** Query string of the request, kept in the "next" link (cursor replaced). */
+  /** Path and query string of the request, for the "next", "continue" and "try again" links. */
+  pathname: string;
   search: URLSearchParams;
-  shown?: number;
-  lastKey?: CatalogKey;
+  segments: number;
+  /** Shared with the server log line of a failure. */
+  requestId: string;
+  /** The client left (React's cacheSignal): a failure then has nobody to tell. */
+  signal?: AbortSignal | null;
 }
 
 /**
  * Renders one Scan page, then the next page inside its own Suspense boundary, nested in this one's
  * output. React flushes each boundary as soon as its page arrives, so row N is on the wire while
  * DynamoDB is still reading page N+1; nothing waits for the whole table.
+ *
+ * A link whose page fails renders the failure in place of its rows, inside the table, instead of
+ * throwing: a thrown error would reach React's error boundary, which in the browser replaces every
+ * row already shown (and without JavaScript shows nothing at all).
  */
-export async function StreamedBikePages({ pages, startedAt, search, shown = 0, lastKey }: StreamedBikePagesProps) {
-  const next = await pages.next();
+export async function StreamedBikePages(props: StreamedBikePagesProps) {
+  const { read, startedAt, pathname, search, segments, requestId, signal } = props;
+  let next: IteratorResult<BikePage, void>;
+  try {
+    next = await read.pages.next();
+  } catch (error) {
+    if (signal?.aborted) return null;
+    const failure = describeScanFailure(error);
+    logScanFailure({
+      route: pathname,
+      requestId,
+      pagesServed: read.pagesRead,
+      bikesServed: read.bikesRead,
+      failure,
+    });
+    return (
+      <CatalogFailure
+        failure={failure}
+        shown={read.bikesRead}
+        pathname={pathname}
+        search={search}
+        resumeKey={read.resumeKey}
+        segments={segments}
+        requestId={requestId}
+      />
+    );
+  }
   if (next.done) {
-    return <CatalogSummary count={shown} serverMs={performance.now() - startedAt} search={search} lastKey={lastKey} />;
+    return (
+      <CatalogSummary
+        count={read.bikesRead}
+        serverMs={performance.now() - startedAt}
+        search={search}
+        lastKey={read.resumeKey}
+        stoppedBy={read.stoppedBy}
+        segments={segments}
+      />
+    );
   }
   const page = next.value;
+  read.sent(estimatedHtmlBytes(page.items));
   return (
     <>
       <BikeRows bikes={page.items} page={page.index} />
       <Suspense fallback={<BikeRowsSkeleton />}>
-        <StreamedBikePages
-          pages={pages}
-          startedAt={startedAt}
-          search={search}
-          shown={shown + page.items.length}
-          lastKey={page.lastKey}
-        />
+        <StreamedBikePages {...props} />
       </Suspense>
     </>
   );

@@ -1,57 +1,117 @@
 // The catalog as data: streamed NDJSON, one line per DynamoDB Scan page the moment it arrives, or
 // (?mode=buffered) one JSON array after the whole scan. Bad parameters were answered 400 by the proxy.
 import { badRequestJson } from "@/lib/bad-request-response";
-import { allBikes, bikePages, cursorFor } from "@/lib/catalog";
+import type { Bike } from "@/lib/bike";
+import { allBikes, type CatalogRead, cursorFor, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
+import { describeScanFailure, logScanFailure, requestIdFrom, type ScanFailure } from "@/lib/scan-failure";
 
 export const dynamic = "force-dynamic";
 
+const ROUTE = "/api/bikes";
+// How long a client should wait before asking again after DynamoDB failed: the SDK has already
+// retried with backoff, so the failure is not a blip.
+const RETRY_AFTER_SECONDS = "5";
+
+/** Where to go on after a read: a cursor for a one-segment scan, or a plain word that it starts over. */
+function resumeFields(read: CatalogRead, segments: number): { cursor?: string; restart?: true } {
+  if (segments > 1) return { restart: true };
+  return read.resumeKey ? { cursor: cursorFor(read.resumeKey) } : {};
+}
+
+function failureLine(failure: ScanFailure, read: CatalogRead, segments: number, requestId: string) {
+  return {
+    error: failure.code,
+    message: `${failure.reason} after ${read.bikesRead} bikes; the list is incomplete.`,
+    count: read.bikesRead,
+    ...resumeFields(read, segments),
+    requestId,
+  };
+}
+
 export async function GET(request: Request): Promise<Response> {
+  const startedAt = performance.now();
   const search = new URL(request.url).searchParams;
   const parsed = parseCatalogQuery(search, config());
   const mode = parseMode(search);
   if (!parsed.ok || !mode.ok)
     return badRequestJson([...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)]);
+  const { query } = parsed;
+  const requestId = requestIdFrom(request.headers);
+  const encoder = new TextEncoder();
 
   if (mode.mode === "buffered") {
-    const { bikes, lastKey } = await allBikes(parsed.query, request.signal);
-    return Response.json(bikes, { headers: lastKey ? { "x-next-cursor": cursorFor(lastKey) } : {} });
+    const read = readCatalog(query, { startedAt, signal: request.signal });
+    let bikes: Bike[];
+    try {
+      // The array's bytes as JSON.stringify will write them.
+      bikes = await allBikes(read, (page) => Buffer.byteLength(JSON.stringify(page)));
+    } catch (error) {
+      const failure = describeScanFailure(error);
+      logScanFailure({ route: ROUTE, requestId, pagesServed: 0, bikesServed: 0, failure });
+      // Nothing was sent yet, so the status can still say it: unavailable, try again shortly.
+      return Response.json(failureLine(failure, read, query.segments, requestId), {
+        status: 503,
+        headers: { "retry-after": RETRY_AFTER_SECONDS, "cache-control": "no-store" },
+      });
+    }
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (read.resumeKey) headers["x-next-cursor"] = cursorFor(read.resumeKey);
+    if (read.stoppedBy) headers["x-stopped-by"] = `budget-${read.stoppedBy}`;
+    return Response.json(bikes, { headers });
   }
 
-  const pages = bikePages(parsed.query, request.signal);
-  const encoder = new TextEncoder();
+  const read = readCatalog(query, { startedAt, signal: request.signal });
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, line: unknown) => {
+    const bytes = encoder.encode(`${JSON.stringify(line)}\n`);
+    read.sent(bytes.byteLength);
+    controller.enqueue(bytes);
+  };
   // Pull-based: a page is read from DynamoDB only when the consumer has taken the previous line, so a
   // slow client never makes the function hold more than one page (backpressure, not accumulation).
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const next = await pages.next();
-        if (next.done) return controller.close();
+        const next = await read.pages.next();
+        if (next.done) {
+          if (read.stoppedBy) {
+            send(controller, {
+              stopped: "budget",
+              budget: read.stoppedBy,
+              message: `This response stops at its ${read.stoppedBy} budget after ${read.bikesRead} bikes; go on with the cursor.`,
+              count: read.bikesRead,
+              ...resumeFields(read, query.segments),
+            });
+          }
+          return controller.close();
+        }
         const { items, lastKey, segment, index } = next.value;
-        const line = {
+        send(controller, {
           page: index,
           segment,
           count: items.length,
           items,
           ...(lastKey ? { cursor: cursorFor(lastKey) } : {}),
-        };
-        controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        });
       } catch (error) {
         // The client went away: nobody is left to tell.
         if (request.signal.aborted) return controller.close();
         // Headers are gone already; a final error line tells the reader the stream is incomplete.
-        console.error("GET /api/bikes: scan failed mid-stream", error);
-        controller.enqueue(
-          encoder.encode(
-            `${JSON.stringify({ error: "scan_failed", message: "the scan stopped before the end of the table" })}\n`,
-          ),
-        );
+        const failure = describeScanFailure(error);
+        logScanFailure({
+          route: ROUTE,
+          requestId,
+          pagesServed: read.pagesRead,
+          bikesServed: read.bikesRead,
+          failure,
+        });
+        send(controller, failureLine(failure, read, query.segments, requestId));
         controller.close();
       }
     },
     async cancel() {
-      await pages.return(undefined);
+      await read.pages.return(undefined);
     },
   });
   return new Response(body, {

@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
-import { BikeRows } from "@/components/catalog/BikeRows";
+import { headers } from "next/headers";
+import { BikeRows, estimatedHtmlBytes } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
 import { BadRequest } from "@/components/errors/BadRequest";
-import { allBikes } from "@/lib/catalog";
+import type { Bike } from "@/lib/bike";
+import { allBikes, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
+import { describeScanFailure, logScanFailure, requestIdFrom } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Buffered catalog" };
@@ -17,7 +20,21 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
   const parsed = parseCatalogQuery(search, config());
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
 
-  const { bikes, lastKey } = await allBikes(parsed.query);
+  const read = readCatalog(parsed.query, { startedAt });
+  let bikes: Bike[];
+  try {
+    bikes = await allBikes(read, estimatedHtmlBytes);
+  } catch (error) {
+    logScanFailure({
+      route: "/bikes/buffered",
+      requestId: requestIdFrom(await headers()),
+      pagesServed: 0,
+      bikesServed: 0,
+      failure: describeScanFailure(error),
+    });
+    // Nothing has been sent, so Next answers with an error status rather than a short list.
+    throw error;
+  }
   return (
     <main>
       <h1>Bikes, buffered</h1>
@@ -29,7 +46,10 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
             count={bikes.length}
             serverMs={performance.now() - startedAt}
             search={search}
-            lastKey={lastKey}
+            lastKey={read.resumeKey}
+            stoppedBy={read.stoppedBy}
+            segments={parsed.query.segments}
+            pathname="/bikes/buffered"
           />
         </BikeTable>
       </div>

@@ -1,0 +1,117 @@
+// Every response stops at its work budget and says where to go on. The budgets are lowered per
+// request (never raised), so this runs unchanged against a deployed stage.
+import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+
+function rowIds(html: string): string[] {
+  return [...html.matchAll(/<tr data-bike-id="([^"]+)"/g)].map((match) => match[1] as string);
+}
+
+function summary(html: string, name: string): string | undefined {
+  const tag = /<td[^>]*\bid="catalog-summary"[^>]*>/.exec(html)?.[0] ?? "";
+  return new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+}
+
+function nextHref(html: string): string | undefined {
+  const tag = /<a[^>]*\bid="catalog-next"[^>]*>/.exec(html)?.[0];
+  const href = tag && /\bhref="([^"]*)"/.exec(tag)?.[1]?.replaceAll("&amp;", "&");
+  return href ? new URL(href, `${targetUrl()}/bikes`).toString() : undefined;
+}
+
+test('/bikes stops at its Scan request budget; following "Next bikes →" reads every bike exactly once', async ({
+  request,
+}) => {
+  let url: string | undefined = `${targetUrl()}/bikes?pageSize=100&budgetScans=3`;
+  const seen: string[] = [];
+  let responses = 0;
+  while (url) {
+    const html = await (await request.get(url)).text();
+    const ids = rowIds(html);
+    responses++;
+    url = nextHref(html);
+    if (url) {
+      expect(ids).toHaveLength(300);
+      expect(summary(html, "data-stopped-by")).toBe("scanRequests");
+    } else {
+      expect(summary(html, "data-complete")).toBe("true");
+    }
+    seen.push(...ids);
+  }
+  expect(seen).toHaveLength(EXPECTED_BIKES);
+  expect(new Set(seen).size).toBe(EXPECTED_BIKES);
+  expect(responses).toBe(Math.ceil(EXPECTED_BIKES / 300));
+});
+
+test("/bikes stops under its byte budget and goes on exactly", async ({ request }) => {
+  const budget = 200_000;
+  const response = await request.get(`/bikes?pageSize=100&budgetBytes=${budget}`);
+  const body = await response.body();
+  expect(body.byteLength).toBeLessThan(budget);
+  const html = body.toString("utf8");
+  expect(summary(html, "data-stopped-by")).toBe("bytes");
+  const shown = rowIds(html);
+  expect(shown.length).toBeGreaterThan(0);
+  const next = nextHref(html);
+  expect(next).toBeTruthy();
+  const rest = rowIds(await (await request.get(next as string)).text());
+  expect(rest.length).toBeGreaterThan(0);
+  expect(rest.filter((id) => shown.includes(id))).toEqual([]);
+});
+
+test("/api/bikes ends at its budget with a final line carrying the cursor; following it reads every bike once", async ({
+  request,
+}) => {
+  let cursor: string | undefined;
+  const seen: string[] = [];
+  for (let round = 0; round < 20; round++) {
+    const query: string = `pageSize=100&budgetScans=4${cursor ? `&cursor=${cursor}` : ""}`;
+    const lines = (await (await request.get(`/api/bikes?${query}`)).text())
+      .trimEnd()
+      .split("\n")
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            items?: Array<{ id: string }>;
+            stopped?: string;
+            budget?: string;
+            cursor?: string;
+            count?: number;
+          },
+      );
+    seen.push(...lines.flatMap((line) => (line.items ?? []).map((item) => item.id)));
+    const last = lines.at(-1);
+    if (last?.stopped) {
+      expect(last.budget).toBe("scanRequests");
+      expect(last.count).toBe(400);
+      expect(last.cursor).toBeTruthy();
+      cursor = last.cursor;
+    } else {
+      cursor = undefined;
+      break;
+    }
+  }
+  expect(cursor).toBeUndefined();
+  expect(seen).toHaveLength(EXPECTED_BIKES);
+  expect(new Set(seen).size).toBe(EXPECTED_BIKES);
+});
+
+test("a budget parameter over the configured ceiling is a 400 naming it", async ({ request }) => {
+  const response = await request.get("/api/bikes?budgetScans=100000000");
+  expect(response.status()).toBe(400);
+  const body = (await response.json()) as { errors: Array<{ param: string }> };
+  expect(body.errors.map((error) => error.param)).toContain("budgetScans");
+});
+
+test("a parallel scan that meets its budget says it cannot go on, and links to one segment (decision 012)", async ({
+  request,
+}) => {
+  const html = await (await request.get("/bikes?segments=4&pageSize=50&budgetScans=2")).text();
+  expect(summary(html, "data-stopped-by")).toBe("scanRequests");
+  expect(html).not.toContain('id="catalog-next"');
+  expect(html).toMatch(/<a href="\/bikes\?pageSize=50&amp;budgetScans=2" id="catalog-one-segment">/);
+  const lines = (await (await request.get("/api/bikes?segments=4&pageSize=50&budgetScans=2")).text())
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as { stopped?: string; restart?: boolean; cursor?: string });
+  expect(lines.at(-1)).toMatchObject({ stopped: "budget", restart: true });
+  expect(lines.at(-1)?.cursor).toBeUndefined();
+});

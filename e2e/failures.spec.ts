@@ -1,0 +1,156 @@
+// DynamoDB failing after the shell, through the Lambda path: the fault proxy (e2e/fixtures.ts) sits
+// between the function and dynalite. Skipped against a deployed stage, where faults cannot be injected.
+import type { Fault } from "@firstbyte/dynamo-local";
+import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+
+/** Ids of the rows in server-rendered HTML, in document order (the RSC payload's copies are not rows). */
+function rowIds(html: string): string[] {
+  return [...html.matchAll(/<tr data-bike-id="([^"]+)"/g)].map((match) => match[1] as string);
+}
+
+function attribute(html: string, id: string, name: string): string | undefined {
+  const tag = new RegExp(`<[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
+  return tag ? new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1]?.replaceAll("&amp;", "&") : undefined;
+}
+
+/** The href of the element with this id (relative hrefs resolved against /bikes). */
+function linkOf(html: string, id: string): string {
+  const href = attribute(html, id, "href");
+  expect(href, `the page has #${id}`).toBeTruthy();
+  return new URL(href as string, `${targetUrl()}/bikes`).toString();
+}
+
+const PAGE = 50;
+const FAILS_AFTER = 3; // Scan requests that succeed before DynamoDB fails for good
+
+for (const [name, fault] of [
+  ["HTTP 500", { kind: "http500" }],
+  ["a reset connection", { kind: "reset" }],
+] as const satisfies ReadonlyArray<readonly [string, Fault]>) {
+  test(`${name} after ${FAILS_AFTER} Scans: the rows stay, an error row follows them in the HTML, and "Continue from here" goes on exactly`, async ({
+    faults,
+  }) => {
+    await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault }]);
+    const response = await fetch(`${targetUrl()}/bikes?pageSize=${PAGE}`);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const shown = rowIds(html);
+    expect(shown).toHaveLength(FAILS_AFTER * PAGE);
+    // The error row is server-rendered after the last row, and says what happened in plain words.
+    const errorAt = html.indexOf('id="catalog-error"');
+    expect(errorAt).toBeGreaterThan(html.lastIndexOf(`<tr data-bike-id="${shown.at(-1)}"`));
+    expect(attribute(html, "catalog-error", "data-error-code")).toBe("dynamodb_unavailable");
+    expect(html.slice(errorAt, errorAt + 400)).toContain(`stopped answering after ${FAILS_AFTER * PAGE} bikes`);
+    expect(attribute(html, "catalog-summary", "data-complete")).toBe("false");
+    expect(html).not.toMatch(/\bat .+\.js:\d+/); // no stack trace
+    expect(html.trimEnd().endsWith("</html>")).toBe(true);
+    const state = await faults.state();
+    expect(state.counts.Scan?.faulted).toBeGreaterThan(0);
+
+    // DynamoDB is back: "Continue from here" reads the rest, none twice, none skipped.
+    await faults.clearFaults();
+    const rest = rowIds(await (await fetch(linkOf(html, "catalog-continue"))).text());
+    expect(rest.filter((id) => shown.includes(id))).toEqual([]);
+    expect(new Set([...shown, ...rest]).size).toBe(EXPECTED_BIKES);
+    // "Try again" is the same request, which now reads every bike.
+    expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
+  });
+}
+
+test("in Chromium the rows stay with the error row after them, and the page hydrates with no console error", async ({
+  page,
+  faults,
+  consoleErrors,
+}) => {
+  await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault: { kind: "http500" } }]);
+  await page.goto(`/bikes?pageSize=${PAGE}`);
+  await expect(page.locator("#catalog-error")).toBeVisible();
+  await expect(page.locator("#catalog-error")).toContainText("Continue from here");
+  await expect(page.locator("[data-bike-id]")).toHaveCount(FAILS_AFTER * PAGE);
+  await expect(page.locator("[data-bike-id]").first()).toBeVisible();
+  await expect(page.locator("tbody.skeleton")).toHaveCount(0);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  // The error row comes after every bike row.
+  const afterRows = await page.evaluate(() => {
+    const error = document.querySelector("#catalog-error");
+    const last = [...document.querySelectorAll("[data-bike-id]")].at(-1);
+    return !!error && !!last && (last.compareDocumentPosition(error) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  });
+  expect(afterRows).toBe(true);
+  const shown = await page
+    .locator("[data-bike-id]")
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
+  expect(consoleErrors).toEqual([]);
+
+  await faults.clearFaults();
+  await page.locator("#catalog-continue").click();
+  await expect(page).toHaveURL(/cursor=/);
+  await expect(page.locator("#catalog-summary")).toHaveAttribute("data-complete", "true");
+  const rest = await page
+    .locator("[data-bike-id]")
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
+  expect(rest.filter((id) => shown.includes(id))).toEqual([]);
+  expect(new Set([...shown, ...rest]).size).toBe(EXPECTED_BIKES);
+  expect(consoleErrors).toEqual([]);
+});
+
+test("/api/bikes ends with an error line: code, message and the cursor to go on from", async ({ faults }) => {
+  await faults.setFaults([{ operation: "Scan", after: 2, fault: { kind: "http500" } }]);
+  const text = await (await fetch(`${targetUrl()}/api/bikes?pageSize=${PAGE}`)).text();
+  const lines = text
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const last = lines.at(-1) as { error: string; message: string; cursor: string; count: number };
+  expect(lines).toHaveLength(3);
+  expect(last.error).toBe("dynamodb_unavailable");
+  expect(last.message).toContain(`after ${2 * PAGE} bikes`);
+  expect(last.count).toBe(2 * PAGE);
+  expect(last.cursor).toBe(lines[1]?.cursor);
+  expect(text).not.toMatch(/\bat .+\.js:\d+/);
+
+  await faults.clearFaults();
+  const rest = await (await fetch(`${targetUrl()}/api/bikes?pageSize=500&cursor=${last.cursor}`)).text();
+  const seen = lines.slice(0, 2).flatMap((line) => (line.items as Array<{ id: string }>).map((item) => item.id));
+  const more = rest
+    .trimEnd()
+    .split("\n")
+    .flatMap((line) => ((JSON.parse(line) as { items?: Array<{ id: string }> }).items ?? []).map((item) => item.id));
+  expect(more.filter((id) => seen.includes(id))).toEqual([]);
+  expect(new Set([...seen, ...more]).size).toBe(EXPECTED_BIKES);
+});
+
+test("/bikes/client shows the failure in words, with the continue and retry links", async ({ page, faults }) => {
+  await faults.setFaults([{ operation: "Scan", after: 2, fault: { kind: "http500" } }]);
+  await page.goto(`/bikes/client?pageSize=${PAGE}`);
+  const summary = page.locator("#catalog-summary");
+  await expect(summary).toHaveAttribute("data-error-code", "dynamodb_unavailable");
+  await expect(summary).toContainText(`stopped answering after ${2 * PAGE} bikes`);
+  await expect(page.locator("[data-bike-id]")).toHaveCount(2 * PAGE);
+  await expect(page.locator("#catalog-continue")).toHaveAttribute("href", /cursor=/);
+  await expect(page.locator("#catalog-retry")).toBeVisible();
+});
+
+test("two throttled Scans are recovered by the SDK's retries: every bike, no error row", async ({ faults }) => {
+  await faults.setFaults([{ operation: "Scan", after: 1, times: 2, fault: { kind: "throttle" } }]);
+  const html = await (await fetch(`${targetUrl()}/bikes?pageSize=200`)).text();
+  expect(new Set(rowIds(html)).size).toBe(EXPECTED_BIKES);
+  expect(html).not.toContain('id="catalog-error"');
+  expect(attribute(html, "catalog-summary", "data-complete")).toBe("true");
+  expect((await faults.state()).counts.Scan?.faulted).toBe(2);
+});
+
+test("a slow DynamoDB meets the time budget: the page ends cleanly with a next link", async ({ faults }) => {
+  // Each Scan answers 400 ms late; the budget allows the first and cuts the request in flight after it.
+  await faults.setFaults([{ operation: "Scan", fault: { kind: "latency", ms: 400 } }]);
+  const html = await (await fetch(`${targetUrl()}/bikes?pageSize=100&budgetMs=600`)).text();
+  const shown = rowIds(html);
+  expect(shown.length).toBeGreaterThan(0);
+  expect(shown.length).toBeLessThan(EXPECTED_BIKES);
+  expect(attribute(html, "catalog-summary", "data-stopped-by")).toBe("time");
+  expect(html).not.toContain('id="catalog-error"');
+  await faults.clearFaults();
+  const rest = rowIds(await (await fetch(linkOf(html, "catalog-next"))).text());
+  expect(rest[0]).toBeDefined();
+  expect(rest.filter((id) => shown.includes(id))).toEqual([]);
+});

@@ -1,0 +1,78 @@
+// What a reader, a program and the server log are told when DynamoDB fails after a response has
+// started. Pure except for the one log line, so it is unit-tested directly.
+
+/** Machine-readable reason, sent in the NDJSON error line and on the HTML error row. */
+export type ScanFailureCode = "dynamodb_unavailable" | "dynamodb_throttled" | "scan_failed";
+
+export interface ScanFailure {
+  code: ScanFailureCode;
+  /** The error's name as the SDK gave it (`InternalServerError`, `ProvisionedThroughputExceededException`, …). */
+  errorName: string;
+  /** What failed, in words a reader understands; never the error's own message or stack. */
+  reason: string;
+}
+
+// DynamoDB's throttling errors
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.MessagesAndCodes).
+const THROTTLING = new Set(["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]);
+// Node's socket errors: the connection to DynamoDB broke or never opened.
+const NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN"]);
+
+export function describeScanFailure(error: unknown): ScanFailure {
+  const fields = (typeof error === "object" && error !== null ? error : {}) as {
+    name?: unknown;
+    code?: unknown;
+    $metadata?: { httpStatusCode?: number };
+  };
+  const code = typeof fields.code === "string" ? fields.code : undefined;
+  const errorName = typeof fields.name === "string" && fields.name !== "Error" ? fields.name : (code ?? "Error");
+  if (THROTTLING.has(errorName)) {
+    return {
+      code: "dynamodb_throttled",
+      errorName,
+      reason: "The catalog's database is receiving more requests than it allows right now",
+    };
+  }
+  const status = fields.$metadata?.httpStatusCode;
+  if (
+    (status !== undefined && status >= 500) ||
+    (code !== undefined && NETWORK.has(code)) ||
+    errorName === "TimeoutError"
+  ) {
+    return { code: "dynamodb_unavailable", errorName, reason: "The catalog's database stopped answering" };
+  }
+  return { code: "scan_failed", errorName, reason: "The catalog could not be read to the end" };
+}
+
+export interface FailureLogFields {
+  route: string;
+  requestId: string;
+  /** Scan pages sent to the client before the failure. */
+  pagesServed: number;
+  bikesServed: number;
+  failure: ScanFailure;
+}
+
+/** One JSON line on stderr per failure (CloudWatch keeps it as one event); no stack, no item data. */
+export function logScanFailure({ route, requestId, pagesServed, bikesServed, failure }: FailureLogFields): void {
+  console.error(
+    JSON.stringify({
+      level: "error",
+      event: "catalog_scan_failed",
+      route,
+      requestId,
+      pagesServed,
+      bikesServed,
+      code: failure.code,
+      errorName: failure.errorName,
+    }),
+  );
+}
+
+/**
+ * The id a log line and the reader's error text share: the trace id AWS puts on every Function URL
+ * request (and lambda-url emulates), else a fresh one (`next start`, `next dev`).
+ */
+export function requestIdFrom(headers: { get(name: string): string | null }): string {
+  return headers.get("x-amzn-trace-id") ?? headers.get("x-request-id") ?? crypto.randomUUID();
+}
