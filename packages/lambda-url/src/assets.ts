@@ -51,7 +51,11 @@ export type AssetLookup =
 export class AssetDirectory {
   private readonly realRoot: string;
 
-  constructor(readonly root: string) {
+  /** `extraHeaders`: added to every answer, as a CloudFront response headers policy would. */
+  constructor(
+    readonly root: string,
+    private readonly extraHeaders: Readonly<Record<string, string>> = {},
+  ) {
     this.realRoot = realpathSync(root);
   }
 
@@ -90,12 +94,17 @@ export class AssetDirectory {
     if (found.kind === "miss") return null;
     if (found.kind === "rejected") {
       const body = JSON.stringify({ Message: "Bad Request" });
-      res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      res.writeHead(400, {
+        ...this.extraHeaders,
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+      });
       res.end(body);
       return { status: 400, bytes: body.length };
     }
     const etag = `"${found.size.toString(16)}-${found.mtime.getTime().toString(16)}"`;
     const headers = {
+      ...this.extraHeaders,
       "content-type": CONTENT_TYPES[path.extname(found.file).toLowerCase()] ?? "application/octet-stream",
       "cache-control": found.urlPath.startsWith(IMMUTABLE_PREFIX) ? IMMUTABLE_CACHE : REVALIDATE_CACHE,
       "last-modified": found.mtime.toUTCString(),

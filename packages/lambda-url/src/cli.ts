@@ -6,7 +6,7 @@ import { FunctionUrlServer } from "./server.ts";
 export const USAGE = `usage: lambda-url --handler DIR/FILE.EXPORT [--port N] [--host 127.0.0.1]
                   [--invoke-mode RESPONSE_STREAM|BUFFERED] [--bandwidth aws|off]
                   [--timeout SECONDS] [--memory MB] [--concurrency N] [--assets DIR]
-                  [--strip-content-encoding] [--env KEY=VALUE ...]
+                  [--asset-header NAME:VALUE ...] [--strip-content-encoding] [--env KEY=VALUE ...]
                   [--runtime ${Object.keys(NODE_RUNTIMES).join("|")}]
        lambda-url invoke (--handler DIR/FILE.EXPORT [--runtime R] [--env KEY=VALUE ...]
                           [--timeout SECONDS] [--memory MB] | --url URL)
@@ -25,6 +25,9 @@ Serves the handler as a Lambda Function URL (and the Lambda Invoke API) on 127.0
   --memory           function memory in MB (default 1024); the V8 heap gets 90% of it
   --concurrency      reserved concurrency: execution environments at most (default 10)
   --assets DIR       static files answered before the function, as CloudFront would
+  --asset-header NAME:VALUE
+                     a header on every static file answer, as a CloudFront response headers
+                     policy would add (repeatable)
   --env KEY=VALUE    an environment variable for the function (repeatable)
 
 invoke: calls the handler once through the Lambda Invoke API, as @aws-sdk/client-lambda does,
@@ -46,6 +49,7 @@ const OPTIONS = {
   memory: { type: "string" },
   concurrency: { type: "string" },
   assets: { type: "string" },
+  "asset-header": { type: "string", multiple: true },
   env: { type: "string", multiple: true },
   "strip-content-encoding": { type: "boolean" },
   runtime: { type: "string" },
@@ -113,6 +117,17 @@ function oneOf<const T extends string>(flag: string, value: string | undefined, 
   throw new FunctionUrlConfigError(`${flag} must be ${allowed.join(" or ")}, got "${value}"`);
 }
 
+function headerPairs(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (pairs === undefined) return undefined;
+  const headers: Record<string, string> = {};
+  for (const pair of pairs) {
+    const colon = pair.indexOf(":");
+    if (colon <= 0) throw new FunctionUrlConfigError(`--asset-header needs NAME:VALUE, got "${pair}"`);
+    headers[pair.slice(0, colon).trim()] = pair.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
 function envPairs(pairs: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};
   for (const pair of pairs ?? []) {
@@ -142,6 +157,7 @@ export function parseArguments(argv: string[]): FunctionUrlOptions {
     memoryMb: numberArgument("--memory", values.memory),
     concurrency: numberArgument("--concurrency", values.concurrency),
     assetsDir: values.assets,
+    assetHeaders: headerPairs(values["asset-header"]),
     stripContentEncoding: values["strip-content-encoding"],
     runtime: runtimeArgument(values.runtime),
     env,

@@ -31,6 +31,11 @@ export interface FunctionUrlOptions {
   maxResponseBytes?: number;
   /** Static files answered before the function, as CloudFront behaviours would. */
   assetsDir?: string;
+  /**
+   * Headers added to every static file answer, as a CloudFront response headers policy adds them
+   * to what S3 answers (the function's own responses are left alone). None by default.
+   */
+  assetHeaders?: Record<string, string>;
   /** Extra environment variables for the function. */
   env?: Record<string, string>;
   /** Strip a Content-Encoding set by the function, as Function URLs were seen to do. Off by default. */
@@ -72,6 +77,7 @@ export interface ResolvedOptions {
   concurrency: number;
   maxResponseBytes: number;
   assetsDir: string | null;
+  assetHeaders: Record<string, string>;
   env: Record<string, string>;
   stripContentEncoding: boolean;
   functionName: string;
@@ -188,6 +194,16 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
       throw new FunctionUrlConfigError(`assets directory ${assetsDir} does not exist`);
     }
   }
+  const assetHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(options.assetHeaders ?? {})) {
+    // RFC 9110 §5.1 token for the name; no control characters (CR/LF would split the header) in the value.
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
+      throw new FunctionUrlConfigError(`bad asset header name "${name}"`);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this rejects.
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(String(value)))
+      throw new FunctionUrlConfigError(`asset header ${name} has a control character in its value`);
+    assetHeaders[name.toLowerCase()] = String(value);
+  }
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
@@ -215,6 +231,7 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
     concurrency,
     maxResponseBytes,
     assetsDir,
+    assetHeaders,
     env,
     stripContentEncoding: options.stripContentEncoding ?? false,
     functionName,

@@ -56,7 +56,7 @@ export class FunctionUrlServer {
     private readonly options: EnvironmentOptions,
     private readonly server: http.Server,
   ) {
-    this.assets = options.assetsDir ? new AssetDirectory(options.assetsDir) : null;
+    this.assets = options.assetsDir ? new AssetDirectory(options.assetsDir, options.assetHeaders) : null;
     const address = server.address() as AddressInfo;
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     this.url = `http://${host}:${address.port}`;

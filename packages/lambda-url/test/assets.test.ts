@@ -38,7 +38,12 @@ describe("static assets", () => {
     writeFileSync(path.join(root, "secret.txt"), "SECRET");
     symlinkSync(path.join(root, "secret.txt"), path.join(assets, "leak.txt"));
     symlinkSync(path.join(assets, "images/logo.svg"), path.join(assets, "alias.svg"));
-    server = await FunctionUrlServer.start({ handler: fixture("streaming.plain"), assetsDir: assets, log: logs.log });
+    server = await FunctionUrlServer.start({
+      handler: fixture("streaming.plain"),
+      assetsDir: assets,
+      assetHeaders: { "X-Content-Type-Options": "nosniff", "strict-transport-security": "max-age=60" },
+      log: logs.log,
+    });
   });
   after(async () => {
     await server.close();
@@ -61,6 +66,27 @@ describe("static assets", () => {
     const alias = await request(`${server.url}/alias.svg`);
     assert.equal(alias.body.toString(), "<svg/>", "a symlink inside the directory is fine");
     assert.equal(server.stats().invocations, 0);
+  });
+
+  test("assetHeaders are on every file answer (200, 304), as a response headers policy adds them; not on the function's", async () => {
+    const js = await request(`${server.url}/_next/static/chunks/app-123.js`);
+    assert.equal(js.headers["x-content-type-options"], "nosniff");
+    assert.equal(js.headers["strict-transport-security"], "max-age=60");
+    const again = await request(`${server.url}/_next/static/chunks/app-123.js`, {
+      headers: { "if-none-match": String(js.headers.etag) },
+    });
+    assert.equal(again.status, 304);
+    assert.equal(again.headers["x-content-type-options"], "nosniff");
+    const fromFunction = await request(`${server.url}/missing.js`);
+    assert.equal(fromFunction.headers["x-content-type-options"], undefined);
+    await assert.rejects(
+      FunctionUrlServer.start({ handler: fixture("streaming.plain"), assetHeaders: { "bad name": "x" } }),
+      /bad asset header name "bad name"/,
+    );
+    await assert.rejects(
+      FunctionUrlServer.start({ handler: fixture("streaming.plain"), assetHeaders: { "x-a": "1\r\nx-b: 2" } }),
+      /asset header x-a has a control character/,
+    );
   });
 
   test("paths not found, directories and other methods go to the function", async () => {
