@@ -28,6 +28,8 @@ import {
 /** Routes whose query parameters are the catalog's (validated before anything streams). */
 const CATALOG_PAGES = new Set(["/bikes", "/bikes/buffered", "/bikes/client"]);
 const CATALOG_API = "/api/bikes";
+/** The pages /compare shows in same-origin iframes (decision 017); every other page forbids framing. */
+const FRAMED_PAGES = new Set(["/bikes", "/bikes/buffered"]);
 
 export function proxy(request: NextRequest): Response {
   const { pathname, searchParams } = request.nextUrl;
@@ -50,11 +52,12 @@ export function proxy(request: NextRequest): Response {
   }
 
   if (api) return withSecurityHeaders(NextResponse.next(), NO_SCRIPT_CONTENT_SECURITY_POLICY);
-  const csp = pageContentSecurityPolicy(createNonce(), { dev: process.env.NODE_ENV === "development" });
+  const framing = FRAMED_PAGES.has(pathname) ? "same-origin" : "none";
+  const csp = pageContentSecurityPolicy(createNonce(), { dev: process.env.NODE_ENV === "development", framing });
   // Next takes the nonce from the request's CSP header (Next's guide "Content Security Policy", nonces).
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("content-security-policy", csp);
-  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp);
+  return withSecurityHeaders(NextResponse.next({ request: { headers: requestHeaders } }), csp, framing);
 }
 
 export const config = {

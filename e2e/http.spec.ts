@@ -52,12 +52,19 @@ function rawRequest(path: string, options: { method?: string; headers?: Record<s
   });
 }
 
-function expectSecurityHeaders(headers: Record<string, string | string[] | undefined>, what: string) {
+/** `framing: "same-origin"` for the catalogs /compare shows in iframes (decision 017); no framing elsewhere. */
+function expectSecurityHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  what: string,
+  framing: "none" | "same-origin" = "none",
+) {
   expect(headers["x-content-type-options"], `${what}: x-content-type-options`).toBe("nosniff");
   expect(headers["referrer-policy"], `${what}: referrer-policy`).toBeTruthy();
   const csp = String(headers["content-security-policy"] ?? "");
-  expect(csp, `${what}: content-security-policy`).toMatch(/frame-ancestors 'none'/);
-  expect(headers["x-frame-options"], `${what}: x-frame-options`).toBe("DENY");
+  expect(csp, `${what}: content-security-policy`).toMatch(
+    framing === "none" ? /frame-ancestors 'none'/ : /frame-ancestors 'self'/,
+  );
+  expect(headers["x-frame-options"], `${what}: x-frame-options`).toBe(framing === "none" ? "DENY" : "SAMEORIGIN");
 }
 
 /** A status the edge or the function may give a request the app does not serve. */
@@ -169,7 +176,7 @@ test.describe("security headers", () => {
     for (const path of ["/", "/bikes?limit=5", "/bikes/buffered?limit=5", "/bikes/client", `/bikes/${bikeId}`]) {
       const response = await request.get(path);
       expect(response.status(), path).toBe(200);
-      expectSecurityHeaders(response.headers(), path);
+      expectSecurityHeaders(response.headers(), path, /^\/bikes(\/buffered)?\?/.test(path) ? "same-origin" : "none");
     }
     for (const path of [
       "/api/bikes?limit=5",

@@ -13,6 +13,15 @@ test("the page CSP allows scripts only with the nonce, forbids framing; nonces d
   assert.match(pageContentSecurityPolicy(nonce, { dev: true }), /'unsafe-eval'/);
 });
 
+test("a page /compare frames allows same-origin framing only, in the CSP and in x-frame-options", () => {
+  const csp = pageContentSecurityPolicy(createNonce(), { framing: "same-origin" });
+  assert.match(csp, /frame-ancestors 'self'(;|$)/);
+  assert.doesNotMatch(csp, /frame-ancestors 'none'/);
+  const response = withSecurityHeaders(new Response("x"), csp, "same-origin");
+  assert.equal(response.headers.get("x-frame-options"), "SAMEORIGIN");
+  assert.equal(response.headers.get("content-security-policy"), csp);
+});
+
 test("withSecurityHeaders adds what is missing and keeps what a response set itself", () => {
   const response = withSecurityHeaders(
     new Response("x", { headers: { "referrer-policy": "origin" } }),

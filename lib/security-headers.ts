@@ -2,6 +2,15 @@
 // Policy of its pages. HSTS is not here: it belongs to the HTTPS edge (sst.config.ts), since the local
 // stack speaks plain HTTP.
 
+/**
+ * Who may show a page in a frame: nobody, or pages of the app's own origin (only the catalogs that
+ * /compare shows side by side in iframes, decision 017; 'self' still keeps other sites out).
+ */
+export type Framing = "none" | "same-origin";
+
+const FRAME_ANCESTORS: Record<Framing, string> = { none: "'none'", "same-origin": "'self'" };
+const X_FRAME_OPTIONS: Record<Framing, string> = { none: "DENY", "same-origin": "SAMEORIGIN" };
+
 /** Headers that do not depend on the response: no MIME sniffing, no referrer, no framing. */
 export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "x-content-type-options": "nosniff",
@@ -17,7 +26,10 @@ export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * Styles allow inline: `inlineCss` (next.config.js) inlines the stylesheet, and a style-src nonce
  * would also block the style attributes React writes. Inline styles cannot run code.
  */
-export function pageContentSecurityPolicy(nonce: string, { dev = false } = {}): string {
+export function pageContentSecurityPolicy(
+  nonce: string,
+  { dev = false, framing = "none" }: { dev?: boolean; framing?: Framing } = {},
+): string {
   return [
     "default-src 'self'",
     // React's development build evaluates code to rebuild server stacks; production never does.
@@ -29,7 +41,7 @@ export function pageContentSecurityPolicy(nonce: string, { dev = false } = {}): 
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    `frame-ancestors ${FRAME_ANCESTORS[framing]}`,
   ].join("; ");
 }
 
@@ -44,9 +56,17 @@ export function createNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/** Sets the static security headers and the given CSP on a response, keeping any it already has. */
-export function withSecurityHeaders(response: Response, contentSecurityPolicy: string): Response {
-  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS))
+/**
+ * Sets the static security headers and the given CSP on a response, keeping any it already has;
+ * `framing` must match the CSP's frame-ancestors.
+ */
+export function withSecurityHeaders(
+  response: Response,
+  contentSecurityPolicy: string,
+  framing: Framing = "none",
+): Response {
+  const headers = { ...STATIC_SECURITY_HEADERS, "x-frame-options": X_FRAME_OPTIONS[framing] };
+  for (const [name, value] of Object.entries(headers))
     if (!response.headers.has(name)) response.headers.set(name, value);
   if (!response.headers.has("content-security-policy"))
     response.headers.set("content-security-policy", contentSecurityPolicy);
