@@ -22,6 +22,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             Firstbyte
           </Link>
           <nav>
+            <Link href="/compare" prefetch={false}>
+              Side by side
+            </Link>
             <Link href="/bikes" prefetch={false}>
               Streamed
             </Link>

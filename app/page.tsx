@@ -12,6 +12,13 @@ export default function HomePage() {
       </p>
       <ul>
         <li>
+          <Link href="/compare" prefetch={false}>
+            Side by side
+          </Link>{" "}
+          — both catalogs loading at once, with what your browser measured of each (response start, first and last row
+          on screen, bytes).
+        </li>
+        <li>
           <Link href="/bikes" prefetch={false}>
             Streamed catalog
           </Link>{" "}

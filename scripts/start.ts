@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ port: settings.port, persist: true, seedCount: settings.seedCount });
   const localUrl = stack.url.replace("127.0.0.1", "localhost");
   console.log(
-    `\nFirstbyte is running at ${localUrl}\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\nPress Ctrl-C to stop.`,
+    `\nFirstbyte is running at ${localUrl}\n  side by side:     ${localUrl}/compare\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\nPress Ctrl-C to stop.`,
   );
 
   let stopping = false;
