@@ -113,6 +113,20 @@ test.describe("methods", () => {
     });
   }
 
+  test("no method but GET and HEAD makes a DynamoDB request (counted by the fault proxy)", async ({ faults }) => {
+    const requests = async () =>
+      Object.values((await faults.state()).counts).reduce((sum, count) => sum + count.received, 0);
+    // The count does count: the bike page reads its bike, a catalog page scans.
+    await rawRequest(pagePath("/bikes/:id"));
+    await rawRequest("/bikes?limit=1");
+    expect(await requests(), "GET reads DynamoDB").toBeGreaterThan(0);
+    await faults.resetCounts();
+    for (const page of [...PAGES, "/api/bikes"])
+      for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
+        expect((await rawRequest(pagePath(page), { method })).status, `${method} ${page}`).toBe(405);
+    expect(await requests(), "DynamoDB requests for the 405s").toBe(0);
+  });
+
   test("/api/bikes keeps its 405, as JSON with Allow", async () => {
     for (const method of ["POST", "PUT", "DELETE", "TRACE"]) {
       const response = await rawRequest("/api/bikes", { method });
