@@ -117,7 +117,11 @@ export function CompareView({ defaultSize }: { defaultSize: (typeof COMPARE_SIZE
           {running
             ? "Loading both pages…"
             : firstRowRatio !== undefined
-              ? `Median of ${Math.min(streamedRuns.length, bufferedRuns.length)} run(s): the first row is on screen ${firstRowRatio.toFixed(1)}× sooner streamed.`
+              ? `Median of ${Math.min(streamedRuns.length, bufferedRuns.length)} run(s): the first row is on screen ${
+                  firstRowRatio >= 1
+                    ? `${firstRowRatio.toFixed(1)}× sooner streamed`
+                    : `${(1 / firstRowRatio).toFixed(1)}× sooner buffered`
+                }.`
               : ""}
         </span>
       </form>
