@@ -1,5 +1,6 @@
 // OpenNext (@opennextjs/aws 4.1.12) build of the app for one Lambda behind a Function URL with
-// InvokeMode RESPONSE_STREAM. `npm run build:lambda` runs it; sst.aws.Nextjs reads the output.
+// InvokeMode RESPONSE_STREAM. `npm run build:lambda` runs it, locally and as the deploy's build
+// command (sst.config.ts); sst.aws.Nextjs reads the output.
 import type { OpenNextConfig } from "@opennextjs/aws/types/open-next.js";
 
 const config = {
@@ -19,6 +20,16 @@ const config = {
       tagCache: "dummy",
       queue: "dummy",
     },
+  },
+  // The overrides above only stub the caches inside the handler. These two make OpenNext stop
+  // emitting the revalidation function and the tag table's initialization function, so
+  // sst.aws.Nextjs deploys no revalidation table, FIFO queue, seeder (invoked on every deploy) or
+  // subscriber, and grants the server no writes on them (docs/infra.md lists what is deployed).
+  // No route uses ISR, revalidatePath or revalidateTag; e2e/api.spec.ts checks that no response is
+  // cached for revalidation.
+  dangerous: {
+    disableIncrementalCache: true,
+    disableTagCache: true,
   },
   imageOptimization: {
     // The app uses no next/image, but sst.aws.Nextjs deploys this function anyway (arm64).

@@ -6,10 +6,10 @@
  * Why Lambda response streaming: a catalog page renders its shell at once and then one
  * Suspense boundary per DynamoDB Scan page. With a buffered Lambda the viewer sees nothing
  * until the last page is rendered; streamed, the shell leaves in tens of milliseconds and
- * each page follows as it is read. There is no `streaming` option here: the app's
- * open-next.config.ts selects the "aws-lambda-streaming" wrapper, OpenNext then writes
- * `"streaming": true` into .open-next/open-next.output.json, and sst.aws.Nextjs reads that
- * and creates the Function URL with InvokeMode RESPONSE_STREAM.
+ * each page follows as it is read. There is no `streaming` option here: open-next.config.ts
+ * selects our own streaming wrapper (opennext-wrapper/streaming-wrapper.ts), OpenNext then
+ * writes `"streaming": true` into .open-next/open-next.output.json, and sst.aws.Nextjs reads
+ * that and creates the Function URL with InvokeMode RESPONSE_STREAM.
  *
  * Why a Function URL behind CloudFront and no API Gateway: a REST API integration buffers the
  * whole response by default (at most 10 MB and 29 s), HTTP APIs cannot stream at all, and
@@ -18,9 +18,10 @@
  * CloudFront passes chunks through, serves the static assets from S3 and runs the
  * viewer-request function below. See docs/decisions/002-cloudfront-in-front-of-streaming.md.
  *
- * Try it after `npx sst deploy --stage <name>`: the rows arrive in bursts, not in one piece.
+ * Offline, `npm run test:infra` runs this file for a dev stage and for production under Pulumi
+ * mocks with SST's own components and checks what it would deploy; docs/infra.md lists it.
+ * After `npx sst deploy --stage <name>`, the rows arrive in bursts, not in one piece:
  *   curl --no-buffer -N https://<cloudfront-domain>/bikes
- * Offline, `npm run check:infra` type-checks this file against the installed SST platform.
  */
 
 // Lambda's own limit is 900 s, but SST copies this value into the CloudFront origin read
@@ -35,15 +36,23 @@ const SERVER_TIMEOUT = "60 seconds";
 // `${arn}/index/*` added here, on purpose.
 const BIKES_READ_ACTIONS = ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:DescribeTable"];
 
+// A ceiling on the server's concurrent executions, so a burst of traffic (or a client in a loop)
+// cannot run up the bill or the table's reads without bound; beyond it the Function URL answers
+// 429 and CloudFront passes that on. Lambda reserves it out of the account's regional limit and
+// keeps at least 100 unreserved, so an account still at a new account's low limit rejects the
+// deploy (docs/decisions/010-server-concurrency-and-no-alias.md). Per stage: add `<stage>: <n>`.
+const SERVER_RESERVED_CONCURRENCY: Record<string, number> = {};
+const DEFAULT_SERVER_RESERVED_CONCURRENCY = 20;
+
 // CloudFront compresses only responses with a Content-Length (1,000 to 10,000,000 bytes), so
 // a chunked stream leaves the edge uncompressed whatever we do. Compressing in the function
 // does not help: Function URLs strip a Content-Encoding set by the function, and behind
-// CloudFront that has produced intermittent 502s. Removing accept-encoding here makes the
-// OpenNext streaming wrapper choose identity (it compresses only when the header asks for
-// br/gzip/deflate). Hashed build assets are the exception: they come from S3 with a
-// Content-Length, so the viewer's header is kept and CloudFront may still compress them.
-// SST injects this at the top of its viewer-request CloudFront Function, before it picks the
-// origin, so it runs for every request.
+// CloudFront that has produced intermittent 502s. Removing accept-encoding here makes our
+// streaming wrapper answer identity (it compresses only when the header asks for br or gzip).
+// Hashed build assets are the exception: they come from S3 with a Content-Length, so the
+// viewer's header is kept and CloudFront may still compress them. SST injects this at the top
+// of its viewer-request CloudFront Function, before it picks the origin, so it runs for every
+// request.
 const STRIP_ACCEPT_ENCODING = `
   if (!event.request.uri.startsWith("/_next/static/")) {
     delete event.request.headers["accept-encoding"];
@@ -55,8 +64,11 @@ export default $config({
     return {
       name: "firstbyte",
       home: "aws",
-      // Production keeps its table (and everything else) when the stage is removed, and
-      // `sst remove` refuses to run on it at all.
+      // `retain` keeps only data stores (SST's list in platform/src/auto/run.ts: tables, buckets,
+      // databases), and of ours only the `Bikes` table: sst.aws.Nextjs creates its assets bucket
+      // with retainOnDelete false. Functions, roles, the distribution and the assets are deleted
+      // when the stage is removed (docs/infra.md, "kept on removal"). `protect` makes
+      // `sst remove` refuse to run on production at all.
       removal: input?.stage === "production" ? "retain" : "remove",
       protect: input?.stage === "production",
     };
@@ -96,9 +108,11 @@ export default $config({
     });
 
     const site = new sst.aws.Nextjs("Site", {
-      // Same version as the app's devDependency: SST defaults to OpenNext 3.9.14, whose
-      // output and streaming wrapper differ from what the app is built and tested with.
-      openNextVersion: "4.1.12",
+      // The project's own build: OpenNext (the app's @opennextjs/aws devDependency, so no
+      // `openNextVersion` here) followed by the bundle check of scripts/build-lambda.ts, which
+      // fails the deploy when the server is not streaming or lost our wrapper. SST runs this
+      // command on every deploy (a local Command with a fresh trigger), so it cannot be skipped.
+      buildCommand: "npm run build:lambda",
       link: [table],
       server: {
         runtime: "nodejs22.x",
@@ -106,6 +120,20 @@ export default $config({
         // the render thread a whole core plus some for GC; the default 1024 MB gives ~0.6.
         memory: "2048 MB",
         timeout: SERVER_TIMEOUT,
+      },
+      transform: {
+        server: (args) => {
+          // SST gives every Next.js server writes for OpenNext's ISR caches: S3 Get/Put/Delete
+          // on the assets bucket and cloudfront:CreateInvalidation on "*" (ssr-site.ts), plus,
+          // while those functions existed, the revalidation table and queue (nextjs.ts). The
+          // app renders every page on request and reads only `Bikes`, whose read-only policy
+          // comes with the link above; so the server gets nothing else.
+          args.permissions = [];
+          args.concurrency = {
+            reserved: SERVER_RESERVED_CONCURRENCY[$app.stage] ?? DEFAULT_SERVER_RESERVED_CONCURRENCY,
+          };
+          // No published version or alias: docs/decisions/010-server-concurrency-and-no-alias.md.
+        },
       },
       // "oac": the Function URL takes only SigV4-signed requests from this distribution, so
       // nobody can skip CloudFront (and the accept-encoding rule above) by calling the URL,
