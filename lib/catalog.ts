@@ -39,7 +39,7 @@ export interface CatalogRead {
   /**
    * Where to go on after the last page handed out (its LastEvaluatedKey; before any page, the
    * request's own cursor). Undefined at the end of the table and for a parallel scan, which has one
-   * position per segment (docs/decisions/012-parallel-scan-does-not-resume.md).
+   * position per segment (docs/decisions/012-parallel-scan-restarts.md).
    */
   readonly resumeKey: Key | undefined;
   /** The consumer reports the bytes it sent for a page (estimated for HTML, counted for NDJSON). */
