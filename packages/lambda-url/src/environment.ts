@@ -110,6 +110,13 @@ export class ExecutionEnvironment {
   readonly id: string;
   state: EnvironmentState = "initializing";
   invocations = 0;
+  /**
+   * Lambda's `Init Duration`: from the start of the runtime's process to its first
+   * `/invocation/next` (runtime start and the handler's import, both before that call); undefined
+   * until then.
+   */
+  initDurationMs: number | undefined;
+  private spawnedAt = 0;
   private child: ChildProcess | null = null;
   private readonly server: http.Server;
   private current: Invocation | null = null;
@@ -192,6 +199,7 @@ export class ExecutionEnvironment {
     // Lambda's Node.js runtime caps the V8 heap below the function's memory so that the process
     // fails with a heap error rather than being killed for exceeding its memory; 90% approximates it.
     const heapMb = Math.floor(options.memoryMb * 0.9);
+    this.spawnedAt = performance.now();
     const child = spawn(node.execPath, [`--max-old-space-size=${heapMb}`, "--no-warnings", RIC_ENTRY], {
       cwd: options.handler.taskRoot,
       // A cast, not a wider type: apps that type NODE_ENV as required (Next.js does) would
@@ -283,6 +291,7 @@ export class ExecutionEnvironment {
       return;
     }
     if (this.state === "initializing") {
+      this.initDurationMs = performance.now() - this.spawnedAt;
       if (this.initTimer) clearTimeout(this.initTimer);
       this.initTimer = null;
       this.state = this.current ? "busy" : "idle";

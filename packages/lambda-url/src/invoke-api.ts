@@ -96,6 +96,13 @@ export interface ApiSinkOptions {
   tail: boolean;
   memoryMb: number;
   bandwidth: BandwidthLimit | null;
+  /** On a cold start, the environment's Init Duration once it is known; undefined when warm. */
+  initDurationMs?: () => number | undefined;
+}
+
+/** ` Init Duration: 312.45 ms`, the field Lambda adds to a cold start's REPORT line; "" when warm. */
+export function initDurationField(initDurationMs: number | undefined): string {
+  return initDurationMs === undefined ? "" : `Init Duration: ${initDurationMs.toFixed(2)} ms`;
 }
 
 /** What Lambda reports for a failed invocation: `errorType` and `errorMessage` (and the trace). */
@@ -170,11 +177,12 @@ abstract class ApiSink implements InvocationSink {
     await new Promise((resolve) => setTimeout(resolve, LATE_LOG_GRACE_MS));
     const id = this.options.requestId;
     const duration = (this.endedAt ?? performance.now()) - this.started;
+    const init = initDurationField(this.options.initDurationMs?.());
     const text = `${[
       `START RequestId: ${id} Version: $LATEST`,
       ...this.lines,
       `END RequestId: ${id}`,
-      `REPORT RequestId: ${id}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${this.options.memoryMb} MB\t`,
+      `REPORT RequestId: ${id}\tDuration: ${duration.toFixed(2)} ms\tBilled Duration: ${Math.ceil(duration)} ms\tMemory Size: ${this.options.memoryMb} MB\t${init ? `${init}\t` : ""}`,
     ].join("\n")}\n`;
     const bytes = Buffer.from(text, "utf8");
     return bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)).toString("base64");

@@ -7,6 +7,7 @@ import { buildEvent } from "./event.ts";
 import {
   type InvokeApiRoute,
   InvokeResponder,
+  initDurationField,
   matchInvokeApi,
   ResponseStreamInvoker,
   resolveFunction,
@@ -194,7 +195,9 @@ export class FunctionUrlServer {
     this.runInvocation(env, event, sink, requestId);
     const outcome = await sink.done;
     this.record(outcome);
-    this.options.log(formatLogLine(requestId, method, pathOnly, outcome, performance.now() - started, cold));
+    this.options.log(
+      formatLogLine(requestId, method, pathOnly, outcome, performance.now() - started, cold && env.initDurationMs),
+    );
   }
 
   /**
@@ -287,13 +290,16 @@ export class FunctionUrlServer {
       tail: logType === "Tail",
       memoryMb: this.options.memoryMb,
       bandwidth: this.options.bandwidth,
+      initDurationMs: () => (cold ? env.initDurationMs : undefined),
     };
     const sink =
       api.operation === "Invoke" ? new InvokeResponder(res, sinkOptions) : new ResponseStreamInvoker(res, sinkOptions);
     this.runInvocation(env, event, sink, requestId);
     const outcome = await sink.done;
     this.record(outcome);
-    this.options.log(formatLogLine(requestId, "POST", label, outcome, performance.now() - started, cold));
+    this.options.log(
+      formatLogLine(requestId, "POST", label, outcome, performance.now() - started, cold && env.initDurationMs),
+    );
   }
 
   private runInvocation(env: ExecutionEnvironment, event: unknown, sink: InvocationSink, requestId: string): void {
@@ -350,13 +356,15 @@ function formatLogLine(
   path: string,
   outcome: ResponseOutcome,
   ms: number,
-  cold: boolean,
+  /** false when warm; on a cold start its Init Duration (undefined if the runtime never asked for work). */
+  cold: false | number | undefined,
 ): string {
   const note =
     outcome.result === "ok"
       ? ""
       : ` ${outcome.truncated ? "truncated" : "failed"}: ${outcome.detail ?? outcome.result}`;
-  return `${requestId} ${method} ${path} ${outcome.status} ${outcome.bytes}B ${Math.round(ms)}ms ${cold ? "cold" : "warm"}${note}`;
+  const start = cold === false ? "warm" : `cold${cold === undefined ? "" : ` ${initDurationField(cold)}`}`;
+  return `${requestId} ${method} ${path} ${outcome.status} ${outcome.bytes}B ${Math.round(ms)}ms ${start}${note}`;
 }
 
 async function readRequestBody(req: http.IncomingMessage, limit: number): Promise<Buffer | null> {
