@@ -92,6 +92,16 @@ export async function resolveRuntimeNode(runtime: NodeRuntime, log: (line: strin
 }
 
 /**
+ * Started from an npm script run with `--workspace(s)`, npm passes that selection down in the
+ * environment; `npm pack SPEC` must fetch the registry package, not pack a workspace.
+ */
+function withoutWorkspaceSelection(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !/^npm_config_(workspace|workspaces|include_workspace_root)$/i.test(key)),
+  );
+}
+
+/**
  * `npm pack` downloads the package through npm's own cache and checks its integrity against the
  * registry; it runs no install scripts. Unpacked into a temporary directory and renamed, so two
  * emulators starting at once never see half a tree.
@@ -107,7 +117,7 @@ async function fetchNode(packageName: string, version: string, directory: string
     const { stdout } = await run(
       "npm",
       ["pack", `${packageName}@${version}`, "--pack-destination", staging, "--json", "--loglevel=error"],
-      { maxBuffer: 16 * 1024 * 1024 },
+      { maxBuffer: 16 * 1024 * 1024, env: withoutWorkspaceSelection(process.env) },
     );
     const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
     if (!packed) throw new Error("npm pack printed no file name");
