@@ -96,9 +96,10 @@ export async function resolveRuntimeNode(runtime: NodeRuntime, log: (line: strin
  * environment; `npm pack SPEC` must fetch the registry package, not pack a workspace.
  */
 function withoutWorkspaceSelection(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // A cast, not a wider type: apps that type NODE_ENV as required (Next.js does) reject a plain map.
   return Object.fromEntries(
     Object.entries(env).filter(([key]) => !/^npm_config_(workspace|workspaces|include_workspace_root)$/i.test(key)),
-  );
+  ) as NodeJS.ProcessEnv;
 }
 
 /**
