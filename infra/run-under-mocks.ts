@@ -235,6 +235,7 @@ async function main(): Promise<void> {
 
   let outputs: unknown;
   let failure: unknown;
+  let settled = false;
   // Registered inside SST's run(), after its own stack transformations (removal policy, tags), so
   // it sees the options they set.
   const program = () => {
@@ -248,9 +249,11 @@ async function main(): Promise<void> {
     .runInPulumiStack(() => run(program))
     .then(
       (value) => {
+        settled = true;
         outputs = value;
       },
       (error: unknown) => {
+        settled = true;
         failure = error;
       },
     );
@@ -260,6 +263,12 @@ async function main(): Promise<void> {
     rpc.close();
     if (failure !== undefined) {
       console.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure));
+      process.exit(1);
+    }
+    // An empty event loop with the program still pending: something awaited a promise that nothing
+    // will settle. The recording would be partial, so it is refused.
+    if (!settled) {
+      console.error("run-under-mocks: sst.config.ts's run() never finished; the recording would be incomplete");
       process.exit(1);
     }
     const recording: StackRecording = {
