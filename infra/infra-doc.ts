@@ -273,6 +273,21 @@ export async function renderInfraDoc(recordings: StackRecording[]): Promise<stri
       "",
       `${sorted.length} registrations: ${custom.length} resources, ${sorted.length - custom.length} components. Removal policy \`${recording.app.removal}\`, \`sst remove\` ${recording.app.protect ? "refused (protect)" : "allowed"}.`,
       "",
+      ...recording.builds.map(
+        (build) =>
+          `- Function \`${build.functionID}\` as the SST CLI would package it: bundle \`${build.bundle}\`, handler \`${build.handler}\`, links ${
+            Object.entries(build.links)
+              .map(
+                ([link, properties]) =>
+                  `\`Resource.${link}\` (${Object.keys(properties)
+                    .filter((key) => key !== "type")
+                    .map((key) => `${key} = ${name(properties[key])}`)
+                    .join(", ")})`,
+              )
+              .join(", ") || "none"
+          }.`,
+      ),
+      "",
       "| type | name | what matters |",
       "|---|---|---|",
       ...sorted.map(

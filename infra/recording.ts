@@ -15,6 +15,18 @@ export interface RecordedResource {
   options: { retainOnDelete: boolean; protect: boolean };
 }
 
+/** A function's Runtime.Build request: what the SST CLI would package for it. */
+export interface FunctionBuild {
+  functionID: string;
+  bundle: string;
+  handler: string;
+  /**
+   * The links the CLI encrypts into the bundle (resource.enc), which `Resource.<Name>` reads in the
+   * deployed function.
+   */
+  links: Record<string, Record<string, unknown>>;
+}
+
 export interface StackRecording {
   stage: string;
   app: { name: string; removal: string; protect: boolean };
@@ -23,5 +35,6 @@ export interface StackRecording {
   invokes: string[];
   /** SST CLI methods the components called (`Runtime.Build`, …). */
   rpcCalls: string[];
+  builds: FunctionBuild[];
   outputs: Record<string, unknown>;
 }

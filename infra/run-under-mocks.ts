@@ -11,7 +11,7 @@ import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { RecordedResource, StackRecording } from "./recording";
+import type { FunctionBuild, RecordedResource, StackRecording } from "./recording";
 
 export const MOCK_ACCOUNT = "123456789012";
 export const MOCK_REGION = "us-east-1";
@@ -142,7 +142,7 @@ function answerInvoke({ token, inputs }: MockCallArgs): Record<string, unknown> 
 }
 
 /** The SST CLI's JSON-RPC server, for the two methods a deploy of this stack calls. */
-function startRpcServer(calls: string[]): Promise<Server> {
+function startRpcServer(calls: string[], builds: FunctionBuild[]): Promise<Server> {
   const server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => {
@@ -156,9 +156,15 @@ function startRpcServer(calls: string[]): Promise<Server> {
       let error: string | undefined;
       if (method === "Runtime.Build") {
         // A prebuilt bundle (OpenNext's output): the CLI builds nothing and hands it back.
-        if (typeof input.bundle === "string")
+        if (typeof input.bundle === "string") {
+          builds.push({
+            functionID: String(input.functionID),
+            bundle: input.bundle,
+            handler: String(input.handler),
+            links: (input.links ?? {}) as FunctionBuild["links"],
+          });
           result = { handler: input.handler, out: input.bundle, errors: [], sourcemaps: [] };
-        else error = `Runtime.Build for ${String(input.functionID)} has no prebuilt bundle`;
+        } else error = `Runtime.Build for ${String(input.functionID)} has no prebuilt bundle`;
       } else if (method === "Provider.Aws.Bootstrap") {
         result = {
           asset: `sst-asset-mock-${MOCK_REGION}`,
@@ -187,7 +193,8 @@ async function main(): Promise<void> {
   const pulumi = createRequire(path.join(platform, "package.json"))("@pulumi/pulumi") as PulumiModule;
 
   const rpcCalls: string[] = [];
-  const rpc = await startRpcServer(rpcCalls);
+  const builds: FunctionBuild[] = [];
+  const rpc = await startRpcServer(rpcCalls, builds);
   const address = rpc.address();
   if (address === null || typeof address === "string") throw new Error("the RPC server has no TCP address");
   process.env.SST_SERVER = `http://127.0.0.1:${address.port}`;
@@ -277,6 +284,7 @@ async function main(): Promise<void> {
       resources,
       invokes: [...new Set(invokes)].sort(),
       rpcCalls: [...new Set(rpcCalls)].sort(),
+      builds: builds.sort((a, b) => a.functionID.localeCompare(b.functionID)),
       outputs: outputs as Record<string, unknown>,
     };
     process.stdout.write(JSON.stringify(recording));

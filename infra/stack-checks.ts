@@ -202,6 +202,25 @@ export function checkBuild(recording: StackRecording): string[] {
     : [`the deploy builds with "${String(create)}", not "npm run build:lambda" (bundle check skipped)`];
 }
 
+/** The server finds the table through its link (`Resource.Bikes.name`), and runs OpenNext's bundle. */
+export function checkServerBuild(recording: StackRecording): string[] {
+  const builds = recording.builds.filter((build) => /^SiteServer/.test(build.functionID));
+  if (builds.length !== 1) return [`the SST CLI would build ${builds.length} server functions, not one`];
+  const build = builds[0]!;
+  const problems: string[] = [];
+  if (build.bundle !== ".open-next/server-functions/default" || build.handler !== "index.handler")
+    problems.push(`the server is built from ${build.bundle} (${build.handler}), not OpenNext's default server bundle`);
+  const tableName = byType(recording, "aws:dynamodb/table:Table").find((table) => table.name === "BikesTable")?.inputs
+    .name;
+  if (build.links.Bikes?.name === undefined || build.links.Bikes.name !== tableName)
+    problems.push(
+      `Resource.Bikes.name in the server would be ${build.links.Bikes?.name ?? "missing"}, not the table's name`,
+    );
+  const others = Object.keys(build.links).filter((link) => link !== "Bikes");
+  if (others.length > 0) problems.push(`the server is linked to ${others.join(", ")} beyond Bikes`);
+  return problems;
+}
+
 /** Every promise that needs no execution of the viewer-request function. */
 export function checkStack(recording: StackRecording, expectedReservedConcurrency: number): string[] {
   return [
@@ -210,5 +229,6 @@ export function checkStack(recording: StackRecording, expectedReservedConcurrenc
     ...checkTable(recording),
     ...checkNoUnusedMachinery(recording),
     ...checkBuild(recording),
+    ...checkServerBuild(recording),
   ];
 }

@@ -15,6 +15,7 @@ import {
   checkNoUnusedMachinery,
   checkReadTimeout,
   checkServer,
+  checkServerBuild,
   checkServerRole,
   checkStack,
   checkTable,
@@ -79,6 +80,10 @@ for (const stage of STAGES) {
 
     test("the deploy builds with npm run build:lambda (OpenNext, then the bundle check)", () => {
       assert.deepEqual(checkBuild(recording(stage)), []);
+    });
+
+    test("the server runs OpenNext's bundle and finds the table as Resource.Bikes.name", () => {
+      assert.deepEqual(checkServerBuild(recording(stage)), []);
     });
 
     for (const page of ["/bikes", "/api/bikes"]) {
@@ -254,6 +259,13 @@ describe("the checks fail on a broken stack", () => {
     const problems = checkTable(production);
     matching(problems, /deletion protection is off on production/);
     matching(problems, /deleted on removal of production/);
+  });
+
+  test("the server's link to the table lost", () => {
+    const stack = broken((copy) => {
+      for (const build of copy.builds) build.links = {};
+    });
+    matching(checkStack(stack, RESERVED_CONCURRENCY), /Resource\.Bikes\.name in the server would be missing/);
   });
 
   test("the deploy's build command replaced by OpenNext's own", () => {
