@@ -260,7 +260,7 @@ export function buildIfStale(log: (line: string) => void): Promise<void> {
 export function buildLambdaIfStale(log: (line: string) => void): Promise<void> {
   return buildIfStaleAt({
     what: "OpenNext Lambda bundle",
-    extraInputs: ["open-next.config.ts", "lambda", "scripts/build-lambda.ts"],
+    extraInputs: ["open-next.config.ts", "opennext-wrapper", "scripts/build-lambda.ts"],
     output: path.join(ROOT, ".open-next", "server-functions", "default", "index.mjs"),
     stampFile: path.join(ROOT, ".open-next", "firstbyte-build-inputs.sha256"),
     build: () => buildLambda(log),
