@@ -9,11 +9,15 @@
 //   does not compress. Here identity sends no header, and br uses quality 4;
 // - HEAD, 204, 304 and non-text bodies are never compressed (an empty body must stay empty);
 // - requests OpenNext cannot represent are answered here, not crashed on: a Host that makes no URL
-//   (`[::1`) and the methods `new Request()` refuses (TRACE), see answerBeforeHandler.
+//   (`[::1`) and the methods `new Request()` refuses (TRACE), see answerBeforeHandler;
+// - a body that fails after the headers went out (Next destroys OpenNext's response with the error)
+//   fails the invocation, so the runtime ends the stream with its error trailer and the client's
+//   transfer is cut off. OpenNext only pipes its response into the stream, and `pipe()` never ends
+//   the destination on an error: the stream stayed open until the function timed out.
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
 // (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
 import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/aws/types/open-next.js";
@@ -134,6 +138,40 @@ function preludeFromResult(result: InternalResult): {
   return { statusCode: result.statusCode, headers, cookies };
 }
 
+export class ResponseBodyFailedError extends Error {
+  override name = "ResponseBodyFailedError";
+}
+
+/**
+ * Settles when the body piped into `target` is over: resolves when its source ended cleanly,
+ * rejects when the source was destroyed first (with or without an error). OpenNext 4.1.12 pipes
+ * its OpenNextNodeResponse into the stream writeHeaders returns (dist/http/openNextResponse.js
+ * `flushHeaders`), and `pipe()` emits "pipe" on the destination with the source.
+ */
+export function bodyOutcome(target: Writable): Promise<void> {
+  const outcome = new Promise<void>((resolve, reject) => {
+    target.once("pipe", (source: Readable & Partial<Pick<Writable, "writableFinished">>) => {
+      const failed = (cause: unknown) =>
+        reject(
+          new ResponseBodyFailedError(
+            `the response body failed after the status was sent: ${cause instanceof Error ? cause.message : String(cause)}`,
+            { cause },
+          ),
+        );
+      source.once("error", failed);
+      source.once("close", () => {
+        if (source.errored) failed(source.errored);
+        else if (source.writableFinished === false || !source.readableEnded) failed("closed before its end");
+        else resolve();
+      });
+    });
+  });
+  // Awaited once the handler returns; until then a rejection must not count as unhandled (Lambda's
+  // Node runtime fails the invocation on an unhandled rejection).
+  outcome.catch(() => {});
+  return outcome;
+}
+
 /** A response the wrapper sends itself, without calling OpenNext. */
 export interface EarlyAnswer {
   statusCode: number;
@@ -219,6 +257,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     }
     const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
     let headersWritten = false;
+    let body: Promise<void> | undefined;
 
     const streamCreator: StreamCreator = {
       // Streamed chunks are never read back on this path (the returned InternalResult's body is
@@ -251,8 +290,12 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
         responseStream.setContentType(INTEGRATION_CONTENT_TYPE);
         responseStream.write(JSON.stringify({ statusCode: prelude.statusCode, headers, cookies: prelude.cookies }));
         responseStream.write(PRELUDE_SEPARATOR);
-        if (encoding === "identity") return responseStream;
+        if (encoding === "identity") {
+          body = bodyOutcome(responseStream);
+          return responseStream;
+        }
         const encoder = createEncoder(encoding);
+        body = bodyOutcome(encoder);
         encoder.on("error", (error) => {
           console.error(`streaming-wrapper: ${encoding} encoder failed: ${error.message}`);
           responseStream.end();
@@ -285,6 +328,11 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     }
 
     while (pending.size > 0) await Promise.all(pending);
+    // Throwing is how a streaming handler fails after writing: the runtime ends the response with
+    // the Lambda-Runtime-Function-Error-Type trailer (docs/lambda-streaming.md §1), and a Function
+    // URL cuts the client's body off without its end (§2). A clean end here would pass a partial
+    // body off as whole.
+    await body;
   });
 };
 
