@@ -3,11 +3,12 @@
 // any route runs and before any DynamoDB request:
 // - a method other than GET or HEAD: 405 with Allow (every route of the app only reads);
 // - a path whose percent-encoding does not decode: 400 (Next's route matcher would throw a 500);
-// - bad catalog query parameters: 400 naming the parameter.
+// - bad catalog query parameters, an unknown export format or any export parameter: 400 naming it.
 // Every response it lets through gets the security headers and, for pages, a CSP with a fresh nonce
 // that Next puts on its scripts (lib/security-headers.ts).
 import { type NextRequest, NextResponse } from "next/server";
 import { badRequestHtml, badRequestJson } from "@/lib/bad-request-response";
+import { isExportPath, parseExportRequest } from "@/lib/bike-export";
 import { config as catalogConfig } from "@/lib/config";
 import {
   ALLOWED_METHODS,
@@ -46,6 +47,9 @@ export function proxy(request: NextRequest): Response {
     const mode = parseMode(searchParams);
     const errors = [...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)];
     if (errors.length > 0) return reject(badRequestJson(errors));
+  } else if (isExportPath(pathname)) {
+    const parsed = parseExportRequest(pathname, searchParams);
+    if (!parsed.ok) return reject(badRequestJson(parsed.errors));
   } else if (CATALOG_PAGES.has(pathname)) {
     const parsed = parseCatalogQuery(searchParams, catalogConfig());
     if (!parsed.ok) return reject(badRequestHtml(parsed.errors));

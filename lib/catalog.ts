@@ -160,3 +160,16 @@ export type CatalogKey = Key;
 export function cursorFor(key: CatalogKey): string {
   return encodeCursor(key);
 }
+
+/** Items per Scan request of an export: DynamoDB's 1 MB page limit holds ~2,500 bikes, and fewer, larger pages mean fewer round trips. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+/**
+ * Every bike, page by page, for an export. No work budget, no limit and no cursor: an export is
+ * whole, bounded only by Lambda's 200 MB streamed response and the function timeout
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html). A page is
+ * requested only when the consumer asks for it, so a slow reader slows the Scan.
+ */
+export function exportBikePages(signal?: AbortSignal): AsyncGenerator<BikePage, void, undefined> {
+  return scanPages<Bike>(documentClient(), { table: config().table, pageSize: EXPORT_PAGE_SIZE, signal });
+}
