@@ -17,34 +17,7 @@ import {
   exportFileName,
 } from "./bike-export";
 import { type BikePage, exportBikePages } from "./catalog";
-
-export interface ExportFailureLog {
-  format: ExportFormat;
-  /** Scan pages turned into CSV before the failure. */
-  pagesServed: number;
-  bikesServed: number;
-  errorName: string;
-  /** false: DynamoDB failed before the first page and the client got a 503, not a cut-off file. */
-  started: boolean;
-}
-
-function errorName(error: unknown): string {
-  const fields = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; code?: unknown };
-  if (typeof fields.name === "string" && fields.name !== "Error") return fields.name;
-  return typeof fields.code === "string" ? fields.code : "Error";
-}
-
-/** One JSON line on stderr per failed export (CloudWatch keeps it as one event); no stack, no item data. */
-function logExportFailure(fields: ExportFailureLog): void {
-  console.error(
-    JSON.stringify({
-      level: "error",
-      event: "catalog_export_failed",
-      route: `${EXPORT_PATH}.${fields.format}`,
-      ...fields,
-    }),
-  );
-}
+import { describeScanFailure, logScanFailure } from "./scan-failure";
 
 /**
  * The whole catalog as a CSV (or gzipped CSV) download. The first Scan page is read before the
@@ -52,17 +25,19 @@ function logExportFailure(fields: ExportFailureLog): void {
  */
 export async function exportResponse(
   format: ExportFormat,
-  { signal, now = new Date() }: { signal: AbortSignal; now?: Date },
+  { signal, requestId, now = new Date() }: { signal: AbortSignal; requestId: string; now?: Date },
 ): Promise<Response> {
+  const route = `${EXPORT_PATH}.${format}`;
   const pages = exportBikePages(signal);
   let first: IteratorResult<BikePage, void>;
   try {
     first = await pages.next();
   } catch (error) {
     if (signal.aborted) throw error;
-    logExportFailure({ format, pagesServed: 0, bikesServed: 0, errorName: errorName(error), started: false });
+    const failure = describeScanFailure(error);
+    logScanFailure({ route, requestId, pagesServed: 0, bikesServed: 0, failure });
     return Response.json(
-      { error: "export_failed", message: "The catalog's database did not answer; try the export again." },
+      { error: failure.code, message: `${failure.reason}; nothing was exported, try again. Request id ${requestId}.` },
       { status: 503, headers: { "cache-control": "no-store", "retry-after": "5" } },
     );
   }
@@ -96,7 +71,7 @@ export async function exportResponse(
   const settled = (error: NodeJS.ErrnoException | null) => {
     // A reader that leaves also errors the pipeline (premature close); only DynamoDB's error is logged.
     if (error && scanError !== undefined && !signal.aborted) {
-      logExportFailure({ format, pagesServed, bikesServed, errorName: errorName(scanError), started: true });
+      logScanFailure({ route, requestId, pagesServed, bikesServed, failure: describeScanFailure(scanError) });
     }
   };
   const output: Readable =
