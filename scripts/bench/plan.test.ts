@@ -1,7 +1,16 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { browserRuns, browserTargets, parseBenchArgs, plannedRuns, TARGETS, targetKey, UsageError } from "./plan";
+import {
+  browserRuns,
+  browserTargets,
+  parseBenchArgs,
+  plannedRuns,
+  TARGETS,
+  targetKey,
+  USAGE,
+  UsageError,
+} from "./plan";
 
 const root = "/repo";
 
@@ -23,6 +32,19 @@ describe("bench plan", () => {
     });
     assert.equal(parseBenchArgs(["--help"], root), undefined);
     assert.equal(parseBenchArgs(["--report", "bench/results/a.json"], root)?.report, "bench/results/a.json");
+  });
+
+  it("--targets runs only the variants named by key", () => {
+    assert.deepEqual(parseBenchArgs(["--targets", "export-csv@off,export-csv-gz@off"], root)?.targets, [
+      "export-csv@off",
+      "export-csv-gz@off",
+    ]);
+    assert.equal(parseBenchArgs([], root)?.targets, undefined);
+    assert.throws(
+      () => parseBenchArgs(["--targets", "export-csv@off,nope"], root),
+      /--targets: unknown variant "nope"\nusage:/,
+    );
+    assert.match(USAGE, /export-csv@off/);
   });
 
   it("rejects what it cannot run with one line saying why, then the usage", () => {

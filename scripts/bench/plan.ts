@@ -16,8 +16,10 @@ export interface Target {
   bandwidth?: Bandwidth;
   /** Function memory (Lambda's setting; the V8 heap is capped at 90% of it). 2048 MB as deployed. */
   memoryMb?: number;
-  /** Marker of the first item on the wire. */
-  firstItem: string;
+  /** Marker of the first item on the wire; undefined for a compressed body, where none can be seen. */
+  firstItem?: string;
+  /** What the warm-up request asks for; `${path}?limit=1` by default. */
+  warmUpPath?: string;
 }
 
 const ROW = 'data-bike-id="';
@@ -100,6 +102,29 @@ export const TARGETS: Target[] = [
     memoryMb: 256,
     firstItem: ROW,
   },
+  // The export downloads: whole by design (no work budget, no parameters), so the warm-up is a whole
+  // export too. Their time is mostly transfer (under the 2 MiB/s model 100,000 bikes take ~15 s);
+  // what they show is the function's peak RSS, which must stay flat as the table grows (the
+  // pipeline's backpressure), hence no bandwidth model and no browser.
+  {
+    id: "export-csv",
+    label: "/api/bikes/export.csv · lambda-url",
+    path: "/api/bikes/export.csv",
+    browserPath: "/api/bikes/export.csv",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    firstItem: "\r\nbike-",
+    warmUpPath: "/api/bikes/export.csv",
+  },
+  {
+    id: "export-csv-gz",
+    label: "/api/bikes/export.csv.gz · lambda-url",
+    path: "/api/bikes/export.csv.gz",
+    browserPath: "/api/bikes/export.csv.gz",
+    server: "streaming-bundle",
+    bandwidth: "off",
+    warmUpPath: "/api/bikes/export.csv.gz",
+  },
   {
     id: "next-start",
     label: "/bikes streamed · next start (no Lambda)",
@@ -144,8 +169,8 @@ const BROWSER_MAX_SIZE = 20_000;
  * (decision 006), so a median of five can flip between the two.
  */
 export const browserRuns = (size: number, runs: number) => (size > 2_000 ? runs : 2 * runs - 1);
-export const browserTargets = (size: number) =>
-  TARGETS.filter(
+export const browserTargets = (size: number, targets: Target[] = TARGETS) =>
+  targets.filter(
     (t) => t.bandwidth !== "off" && size <= BROWSER_MAX_SIZE && !(t.server === "buffered-bundle" && size > 2_000),
   );
 
@@ -158,10 +183,13 @@ export interface BenchOptions {
   out: string;
   /** A saved result to re-render BENCHMARKS.md and its chart from, running nothing. */
   report?: string;
+  /** The variants to run, by key (`export-csv@off`); every one when undefined. */
+  targets?: string[];
 }
 
 export const USAGE = [
-  "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)]",
+  "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)] [--targets KEY,… (default all)]",
+  `       --targets runs only these variants: ${TARGETS.map(targetKey).join(", ")}`,
   "       npm run bench -- --report bench/results/DATE.json   (re-render BENCHMARKS.md and the chart from a saved run)",
 ].join("\n");
 
@@ -179,6 +207,7 @@ export function parseBenchArgs(args: string[], root: string): BenchOptions | und
     "no-browser": boolean;
     out: string;
     report?: string;
+    targets?: string;
     help: boolean;
   };
   try {
@@ -191,6 +220,7 @@ export function parseBenchArgs(args: string[], root: string): BenchOptions | und
         "no-browser": { type: "boolean", default: false },
         out: { type: "string", default: path.join(root, "bench", "results") },
         report: { type: "string" },
+        targets: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     }));
@@ -203,5 +233,20 @@ export function parseBenchArgs(args: string[], root: string): BenchOptions | und
   const sizes = values.sizes.split(",").map(Number);
   if (sizes.some((s) => !Number.isInteger(s) || s < 1) || sizes.some((s, i) => i > 0 && s <= sizes[i - 1]!))
     throw new UsageError(`--sizes must be whole numbers ≥ 1 in increasing order\n${USAGE}`);
-  return { runs, sizes, browser: values.browser && !values["no-browser"], out: values.out, report: values.report };
+  let targets: string[] | undefined;
+  if (values.targets !== undefined) {
+    const known = TARGETS.map(targetKey);
+    targets = values.targets.split(",").map((key) => key.trim());
+    const unknown = targets.filter((key) => !known.includes(key));
+    if (unknown.length > 0 || targets.length === 0)
+      throw new UsageError(`--targets: unknown variant ${JSON.stringify(unknown.join(","))}\n${USAGE}`);
+  }
+  return {
+    runs,
+    sizes,
+    browser: values.browser && !values["no-browser"],
+    out: values.out,
+    report: values.report,
+    ...(targets ? { targets } : {}),
+  };
 }

@@ -68,6 +68,20 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       met: a !== undefined && b !== undefined ? b - a <= 50 : undefined,
     });
   }
+  for (const [key, path] of [
+    ["export-csv@off", "/api/bikes/export.csv"],
+    ["export-csv-gz@off", "/api/bikes/export.csv.gz"],
+  ] as const) {
+    // A result from before the export had these variants: nothing to check.
+    if (!result.targets.some((target) => target.key === key)) continue;
+    const a = small?.peakRssMb[key];
+    const b = large?.peakRssMb[key];
+    checks.push({
+      name: `Function RSS growth at most 30 MB from 2,000 to 100,000 bikes (${path}, a stream pipeline with backpressure)`,
+      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB)` : "not measured",
+      met: a !== undefined && b !== undefined ? b - a <= 30 : undefined,
+    });
+  }
   {
     const a = small?.peakRssMb["streamed-256mb@off"];
     const b = large?.peakRssMb["streamed-256mb@off"];

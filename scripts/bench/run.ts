@@ -10,7 +10,7 @@ import { recordPageTimeline } from "../browser-timeline/timing";
 import { requireChromium } from "../chromium";
 import { buildLambdaIfStale, loadBikes, prepareTable } from "../stack";
 import { benchEnvironment } from "./output";
-import { type BenchOptions, browserRuns, browserTargets, plannedRuns, TARGETS, targetKey } from "./plan";
+import { type BenchOptions, browserRuns, browserTargets, plannedRuns, TARGETS, type Target, targetKey } from "./plan";
 import {
   buildBufferedBundleIfStale,
   cpuQuiet,
@@ -36,10 +36,13 @@ export async function runBench(
   afterSize: (result: BenchResult) => Promise<void>,
 ): Promise<BenchResult> {
   // Before minutes of building: without a browser this throws the one line saying what to run.
-  const browserFound = options.browser ? requireChromium() : undefined;
+  const targets = options.targets ? TARGETS.filter((t) => options.targets?.includes(targetKey(t))) : TARGETS;
+  const browserFound =
+    options.browser && browserTargets(Math.min(...options.sizes), targets).length > 0 ? requireChromium() : undefined;
   const browserPath = browserFound ? (browserFound.executablePath ?? chromium.executablePath()) : undefined;
-  await buildLambdaIfStale(log);
-  await buildBufferedBundleIfStale(log);
+  // The Lambda build also leaves the .next/ that next start serves.
+  if (targets.some((t) => t.server !== "buffered-bundle")) await buildLambdaIfStale(log);
+  if (targets.some((t) => t.server === "buffered-bundle")) await buildBufferedBundleIfStale(log);
 
   const dynamodb = await startDynamoDBProcess();
   // Every variant serves whole pages (100,000 bikes are 57 MB) so the figures stay comparable with
@@ -52,7 +55,7 @@ export async function runBench(
     durationS: 0,
     ...(await benchEnvironment(browserPath)),
     runs: options.runs,
-    targets: TARGETS.map((t) => ({
+    targets: targets.map((t) => ({
       key: targetKey(t),
       id: t.id,
       label: t.label,
@@ -86,7 +89,7 @@ export async function runBench(
         await loadBikes(catalog, size - loaded, loaded, log);
         loaded = size;
       }
-      const sizeResult = await benchSize(size, options.runs, catalog, browser, log);
+      const sizeResult = await benchSize(size, options.runs, targets, catalog, browser, log);
       sizeResult.durationS = Math.round((performance.now() - sizeStarted) / 1000);
       log(`${size.toLocaleString("en-US")} bikes: done in ${(sizeResult.durationS / 60).toFixed(1)} min`);
       result.sizes.push(sizeResult);
@@ -134,16 +137,17 @@ function medianBy<T>(list: T[], by: (item: T) => number): T | undefined {
 async function benchSize(
   size: number,
   runs: number,
+  targets: Target[],
   catalog: CatalogConfig,
   browser: Browser | undefined,
   log: Log,
 ): Promise<SizeResult> {
-  log(`${size.toLocaleString("en-US")} bikes: starting ${TARGETS.length} servers`);
+  log(`${size.toLocaleString("en-US")} bikes: starting ${targets.length} servers`);
   const servers = new Map<string, RunningServer>();
   try {
-    for (const target of TARGETS) servers.set(targetKey(target), await startTargetServer(target, catalog));
-    const planned = TARGETS.map((t) => ({ target: t, runs: plannedRuns(t, size, runs) }));
-    const bTargets = browser ? browserTargets(size) : [];
+    for (const target of targets) servers.set(targetKey(target), await startTargetServer(target, catalog));
+    const planned = targets.map((t) => ({ target: t, runs: plannedRuns(t, size, runs) }));
+    const bTargets = browser ? browserTargets(size, targets) : [];
     const bRuns = browserRuns(size, runs);
     const withBr = (p: { runs: number }) => p.runs === runs;
     const total = planned.reduce((sum, p) => sum + p.runs + 1 + (withBr(p) ? 1 : 0), 0) + bTargets.length * bRuns;
@@ -165,7 +169,7 @@ async function benchSize(
 
     // Warm-up: one short request each (the cold start and first route load are not what is compared).
     for (const { target } of planned) {
-      const url = `${servers.get(targetKey(target))!.url}${target.path}?limit=1`;
+      const url = `${servers.get(targetKey(target))!.url}${target.warmUpPath ?? `${target.path}?limit=1`}`;
       await measure(url, { timeoutMs: timeout }).catch(() => undefined);
       step(`warm-up ${targetKey(target)}`);
     }
@@ -179,7 +183,7 @@ async function benchSize(
         await settle(previousBytes);
         const m = await measure(servers.get(key)!.url + target.path, {
           timeoutMs: timeout,
-          markers: { firstItem: target.firstItem },
+          markers: target.firstItem ? { firstItem: target.firstItem } : {},
         });
         previousBytes = m.bytes;
         runLog.set(key, [
