@@ -8,7 +8,16 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CatalogConfig } from "../../lib/config";
-import { buildIfStaleAt, freePort, ROOT, serverEnv, startNextServer, stopProcess, waitUntilServing } from "../stack";
+import {
+  buildIfStaleAt,
+  deployedRuntime,
+  freePort,
+  ROOT,
+  serverEnv,
+  startNextServer,
+  stopProcess,
+  waitUntilServing,
+} from "../stack";
 import { type Target, targetKey } from "./plan";
 
 export interface RunningServer {
@@ -18,7 +27,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const BUFFERED_BUNDLE = path.join(ROOT, "bench", "tmp", "open-next-buffered");
+export const BUFFERED_BUNDLE = path.join(ROOT, "bench", "tmp", "open-next-buffered");
+export const STREAMING_BUNDLE = path.join(ROOT, ".open-next");
 const LAMBDA_URL_BIN = path.join(ROOT, "packages", "lambda-url", "bin", "lambda-url.mjs");
 
 /** Builds OpenNext's default buffered bundle aside, keeping the streaming bundle in .open-next. */
@@ -62,7 +72,7 @@ export async function startTargetServer(target: Target, catalog: CatalogConfig):
     await waitUntilServing(url, child);
     return { url, pids: async () => (child.pid ? processTree(child.pid) : []), close: () => stopProcess(child) };
   }
-  const bundle = target.server === "streaming-bundle" ? path.join(ROOT, ".open-next") : BUFFERED_BUNDLE;
+  const bundle = target.server === "streaming-bundle" ? STREAMING_BUNDLE : BUFFERED_BUNDLE;
   // Each Function URL runs in a process of its own (the `lambda-url` CLI), as on AWS, where the
   // front that relays a response is in no one's heap. Hosted in this process, next to the client,
   // the 100,000-bike page's TTFB measured 53–110 ms (the same function behind the
@@ -78,6 +88,8 @@ export async function startTargetServer(target: Target, catalog: CatalogConfig):
       ...["--bandwidth", target.bandwidth ?? "aws"],
       // As deployed (sst.config.ts). Four environments let the browser's parallel requests through.
       ...["--memory", String(target.memoryMb ?? 2048), "--timeout", "120", "--concurrency", "4"],
+      // On the Node of the runtime sst.config.ts deploys, as the cold starts are (scripts/bench/cold.ts).
+      ...["--runtime", deployedRuntime()],
       ...Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
     ],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },

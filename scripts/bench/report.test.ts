@@ -27,6 +27,36 @@ describe("bench report", () => {
     assert.ok(checks.every((check) => check.met !== undefined && check.value !== "not measured"));
   });
 
+  it("adds the cold starts' table and target when a result has them, floor first, in the variants' labels", async () => {
+    const result = await readResult(path.join(ROOT, json!));
+    const summary = (median: number) => ({ median, min: median - 1, max: median + 1, n: 5 });
+    const cold = (ttfb: number, init: number, floorInit: number) => ({
+      n: 5,
+      status: [200, 200, 200, 200, 200],
+      ttfbMs: summary(ttfb),
+      firstItemMs: summary(ttfb + 5),
+      initMs: summary(init),
+      runtimeReadyMs: summary(floorInit),
+      importMs: summary(init - floorInit),
+      firstRequestMs: summary(ttfb - init),
+      runs: [],
+    });
+    const first = result.sizes[0]!;
+    first.cold = { floor: cold(90, 60, 60), "streamed@aws": cold(240, 150, 60) };
+    const markdown = renderBenchmarksMarkdown(result, svg!, json!);
+    const table = markdown.indexOf("| variant | n | cold TTFB ms |");
+    assert.ok(table > markdown.indexOf(`## ${first.bikes.toLocaleString("en-US")} bikes`));
+    const floorRow = markdown.indexOf("| floor: a trivial streaming handler", table);
+    const streamedRow = markdown.indexOf(
+      "| /bikes streamed · lambda-url | 5 | 240 (239–241) | 245 (244–246) | 150 (149–151) | 60 (59–61) | 90 (89–91) | 90 (89–91) |",
+      table,
+    );
+    assert.ok(floorRow > table && streamedRow > floorRow);
+    const check = checkTargets(result).at(-1);
+    assert.match(check?.name ?? "", /^Cold start: \/bikes TTFB/);
+    assert.equal(check?.met, true);
+  });
+
   it("charts the browser timeline of every variant loaded, then every variant on the wire, size by size", async () => {
     const result = await readResult(path.join(ROOT, json!));
     const chart = renderBenchChart(result);

@@ -98,6 +98,20 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
       met: a !== undefined && b !== undefined ? ok : undefined,
     });
   }
+  {
+    // Only for results that measured cold starts (older ones have none; their report stays as it was).
+    const cold = result.sizes.find((size) => size.cold)?.cold;
+    const streamed = cold?.["streamed@aws"]?.ttfbMs;
+    if (cold) {
+      checks.push({
+        name: "Cold start: /bikes TTFB from a fresh execution environment at most 250 ms (median)",
+        value: streamed
+          ? `${streamed.median.toFixed(0)} ms (${streamed.min.toFixed(0)}–${streamed.max.toFixed(0)}, n ${cold["streamed@aws"]?.n}); floor ${ms(cold.floor?.ttfbMs)} ms`
+          : "not measured",
+        met: streamed ? streamed.median <= 250 : undefined,
+      });
+    }
+  }
   return checks;
 }
 
@@ -145,6 +159,25 @@ function browserTable(result: BenchResult, size: SizeResult): string {
     "| variant (bandwidth model aws) | n | response start ms | shell visible ms | first row visible ms | last row visible ms | hydrated ms |",
     "|---|---:|---:|---:|---:|---:|---:|",
     ...rows.filter(Boolean),
+  ].join("\n");
+}
+
+function coldTable(result: BenchResult, size: SizeResult): string {
+  const cold = size.cold;
+  if (!cold) return "";
+  const label = (key: string) =>
+    key === "floor"
+      ? "floor: a trivial streaming handler (scripts/bench/floor-handler.mjs)"
+      : (result.targets.find((t) => t.key === key)?.label ?? key);
+  const rows = Object.entries(cold).map(([key, c]) => {
+    const failed = c.status.filter((status) => status !== 200);
+    const status = failed.length > 0 ? ` **${failed.length}× ${[...new Set(failed)].join("/")}**` : "";
+    return `| ${label(key)} | ${c.n}${status} | ${ms(c.ttfbMs)} | ${ms(c.firstItemMs)} | ${ms(c.initMs)} | ${ms(c.runtimeReadyMs)} | ${ms(c.importMs)} | ${ms(c.firstRequestMs)} |`;
+  });
+  return [
+    "| variant | n | cold TTFB ms | first item on the wire ms | Init Duration ms | runtime ready ms | handler import ms | first request ms |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ...rows,
   ].join("\n");
 }
 
@@ -204,6 +237,17 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
   ];
   for (const size of result.sizes) {
     lines.push(`## ${n(size.bikes)} bikes`, "", "On the wire:", "", httpTable(result, size), "");
+    const cold = coldTable(result, size);
+    if (cold)
+      lines.push(
+        "Cold starts: each run a fresh Function URL, so its first request lands on a new execution environment",
+        "(`scripts/bench/cold.ts`). Init Duration is lambda-url's, as Lambda reports it (process start to the",
+        "runtime's first `/invocation/next`); runtime ready is the floor's Init Duration in the same round,",
+        "handler import the rest of it, first request = TTFB − Init Duration.",
+        "",
+        cold,
+        "",
+      );
     const browser = browserTable(result, size);
     if (browser) lines.push("In Chromium (from navigation start):", "", browser, "");
   }

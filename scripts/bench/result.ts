@@ -2,6 +2,7 @@
 // the chart.
 import type { Summary } from "@firstbyte/ttfb";
 import type { PageTimeline } from "../browser-timeline/page-timeline";
+import type { ColdResult } from "./cold";
 import type { Target } from "./plan";
 
 export interface HttpResult {
@@ -34,6 +35,11 @@ export interface SizeResult {
   browser: Record<string, BrowserResult>;
   /** Peak RSS (VmHWM) of each target's server processes, MB; absent where /proc could not be read. */
   peakRssMb: Record<string, number>;
+  /**
+   * Cold starts (scripts/bench/cold.ts), measured at the first size only: a fresh execution
+   * environment's first request per Lambda variant, and the floor (a trivial handler).
+   */
+  cold?: Record<string, ColdResult>;
   /** Wall-clock time of this size's step: loading the bikes, starting the servers and every run. */
   durationS?: number;
 }

@@ -8,7 +8,8 @@ import { type CatalogConfig, readConfig } from "../../lib/config";
 import type { PageTimeline } from "../browser-timeline/page-timeline";
 import { recordPageTimeline } from "../browser-timeline/timing";
 import { requireChromium } from "../chromium";
-import { buildLambdaIfStale, loadBikes, prepareTable } from "../stack";
+import { buildLambdaIfStale, deployedRuntime, loadBikes, prepareTable, serverEnv } from "../stack";
+import { type ColdResult, coldVariantsFor, measureColdStarts } from "./cold";
 import { benchEnvironment } from "./output";
 import { type BenchOptions, browserRuns, browserTargets, plannedRuns, TARGETS, type Target, targetKey } from "./plan";
 import {
@@ -89,7 +90,11 @@ export async function runBench(
         await loadBikes(catalog, size - loaded, loaded, log);
         loaded = size;
       }
+      // Cold starts once, at the first size: what a new environment loads does not depend on the
+      // table, and its first request is the page's head, the same at every size.
+      const cold = size === options.sizes[0] ? await benchColdStarts(options.runs, targets, catalog, log) : undefined;
       const sizeResult = await benchSize(size, options.runs, targets, catalog, browser, log);
+      if (cold) sizeResult.cold = cold;
       sizeResult.durationS = Math.round((performance.now() - sizeStarted) / 1000);
       log(`${size.toLocaleString("en-US")} bikes: done in ${(sizeResult.durationS / 60).toFixed(1)} min`);
       result.sizes.push(sizeResult);
@@ -100,6 +105,22 @@ export async function runBench(
     await dynamodb.close();
   }
   return result;
+}
+
+/** `runs` cold starts of every Lambda variant and the floor, interleaved (scripts/bench/cold.ts). */
+async function benchColdStarts(
+  runs: number,
+  targets: Target[],
+  catalog: CatalogConfig,
+  log: Log,
+): Promise<Record<string, ColdResult> | undefined> {
+  const variants = coldVariantsFor(targets, serverEnv(catalog), deployedRuntime());
+  if (variants.length === 1) return undefined; // only the floor: no Lambda variant was selected
+  log(`cold starts: ${variants.length} variants × ${runs}, each a fresh Function URL`);
+  return measureColdStarts(variants, runs, (key, round, run) => {
+    if (run.status !== 200 || run.initMs === undefined)
+      log(`cold start ${key} run ${round + 1}: status ${run.status}, Init Duration ${run.initMs ?? "not logged"}`);
+  });
 }
 
 const summary = (values: Array<number | undefined>): Summary | undefined => {
