@@ -42,6 +42,7 @@ describe("bench cold starts", () => {
     // Order, not speed: the environment's init comes before the first byte, the first byte before the marker.
     assert.ok(run.ttfbMs > run.initMs);
     assert.ok(run.firstItemMs !== undefined && run.firstItemMs >= run.ttfbMs);
+    assert.ok(run.cpuMs !== undefined && run.cpuMs > 0, "the function process's CPU time read at the first byte");
   });
 
   it("splits each variant's Init Duration with the floor of the same round", async () => {

@@ -8,6 +8,7 @@
 //   handler import = Init Duration − runtime ready,
 //   first request  = TTFB − Init Duration (the event delivered, the proxy, the route's first render).
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
@@ -41,7 +42,35 @@ export interface ColdRun {
   firstItemMs: number | undefined;
   /** lambda-url's `Init Duration` for this cold start; undefined if its log line was not seen. */
   initMs: number | undefined;
+  /**
+   * CPU time (user + system, all threads) of the function's process from its start to the first body
+   * byte at the client; undefined without /proc. Unlike the wall-clock figures it hardly moves with
+   * the machine's load, so it tells levers apart on a shared machine.
+   */
+  cpuMs: number | undefined;
 }
+
+/** User + system CPU time of a process in ms, from /proc/PID/stat (proc(5): utime and stime, in clock ticks). */
+function cpuTimeMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // After the command name's closing parenthesis come field 3 (state) onwards; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+/** A process's children, from /proc/PID/task/PID/children (proc(5)); [] when it cannot be read. */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+/** USER_HZ, which Linux fixes at 100 for user space (times(2)). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const INIT_LINE = / cold Init Duration: ([\d.]+) ms/;
 
@@ -75,9 +104,15 @@ export async function measureColdStart(variant: ColdVariant): Promise<ColdRun> {
       /function URL ready at (\S+)/,
       `lambda-url for the cold start of ${variant.key}`,
     );
+    // The execution environment is the CLI's only child; it appears once the request has arrived.
+    let cpuMs: number | undefined;
     const m = await measure(url + variant.path, {
       timeoutMs: 60_000,
       markers: variant.firstItem ? { firstItem: variant.firstItem } : {},
+      onChunk: (_chunk, index) => {
+        const functionPid = index === 0 && child.pid !== undefined ? childPids(child.pid)[0] : undefined;
+        if (functionPid !== undefined) cpuMs = cpuTimeMs(functionPid);
+      },
     });
     // The log line follows the end of the response by a moment (the same process writes it).
     const init = await Promise.race([initMs, new Promise<undefined>((resolve) => setTimeout(resolve, 2_000))]);
@@ -86,6 +121,7 @@ export async function measureColdStart(variant: ColdVariant): Promise<ColdRun> {
       ttfbMs: round1(m.ttfbMs),
       firstItemMs: m.markers.firstItem === undefined ? undefined : round1(m.markers.firstItem),
       initMs: init === undefined ? undefined : round1(init),
+      cpuMs,
     };
   } finally {
     await stopProcess(child);
@@ -107,6 +143,8 @@ export interface ColdResult {
   importMs?: Summary;
   /** TTFB − Init Duration: from the runtime asking for work to the first byte at the client. */
   firstRequestMs?: Summary;
+  /** CPU time of the function's process to the first body byte. */
+  cpuMs?: Summary;
   runs: ColdRun[];
 }
 
@@ -158,6 +196,7 @@ export async function measureColdStarts(
       firstRequestMs: summary(
         ok.map((run) => (run.initMs === undefined ? undefined : round1(run.ttfbMs - run.initMs))),
       ),
+      cpuMs: summary(ok.map((run) => run.cpuMs)),
       runs: list,
     };
   }

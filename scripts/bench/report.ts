@@ -172,11 +172,11 @@ function coldTable(result: BenchResult, size: SizeResult): string {
   const rows = Object.entries(cold).map(([key, c]) => {
     const failed = c.status.filter((status) => status !== 200);
     const status = failed.length > 0 ? ` **${failed.length}× ${[...new Set(failed)].join("/")}**` : "";
-    return `| ${label(key)} | ${c.n}${status} | ${ms(c.ttfbMs)} | ${ms(c.firstItemMs)} | ${ms(c.initMs)} | ${ms(c.runtimeReadyMs)} | ${ms(c.importMs)} | ${ms(c.firstRequestMs)} |`;
+    return `| ${label(key)} | ${c.n}${status} | ${ms(c.ttfbMs)} | ${ms(c.firstItemMs)} | ${ms(c.initMs)} | ${ms(c.runtimeReadyMs)} | ${ms(c.importMs)} | ${ms(c.firstRequestMs)} | ${ms(c.cpuMs)} |`;
   });
   return [
-    "| variant | n | cold TTFB ms | first item on the wire ms | Init Duration ms | runtime ready ms | handler import ms | first request ms |",
-    "|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| variant | n | cold TTFB ms | first item on the wire ms | Init Duration ms | runtime ready ms | handler import ms | first request ms | function CPU ms to first byte |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...rows,
   ].join("\n");
 }
@@ -243,7 +243,8 @@ export function renderBenchmarksMarkdown(result: BenchResult, svgPath: string, j
         "Cold starts: each run a fresh Function URL, so its first request lands on a new execution environment",
         "(`scripts/bench/cold.ts`). Init Duration is lambda-url's, as Lambda reports it (process start to the",
         "runtime's first `/invocation/next`); runtime ready is the floor's Init Duration in the same round,",
-        "handler import the rest of it, first request = TTFB − Init Duration.",
+        "handler import the rest of it, first request = TTFB − Init Duration; CPU is the function process's",
+        "user + system time from its start to the first body byte (/proc), which the machine's load hardly moves.",
         "",
         cold,
         "",
