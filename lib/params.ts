@@ -1,6 +1,8 @@
 // Validation of the catalog's query parameters, shared by /bikes (HTML) and /api/bikes (NDJSON) and
 // by the proxy that answers 400 before anything streams. Pure, so it is unit-tested directly.
-import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages";
+// The cursor entry only: this module runs in proxy.ts before every route, and the package root
+// would bundle the DynamoDB client into it (decision 019).
+import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages/cursor";
 import { BIKE_KEY_SCHEMA } from "./bike";
 import type { CatalogConfig, WorkBudget } from "./config";
 import { parseWholeNumber } from "./whole-number";

@@ -58,6 +58,11 @@ export function checkBundle(output = OUTPUT): string[] {
     );
   if (existsSync(path.join(bundle, "middleware.mjs")) === false)
     warnings.push("no middleware.mjs in the server bundle: proxy.ts will not run");
+  const sdkChunks = proxyChunksWithAwsSdk(bundle);
+  if (sdkChunks.length > 0)
+    warnings.push(
+      `proxy.ts's bundle loads the AWS SDK (${sdkChunks.join(", ")}): every cold start imports it before the first request and again for the page; import only @firstbyte/dynamo-pages/cursor from code proxy.ts reaches (docs/decisions/019-cold-start.md)`,
+    );
 
   // sst.aws.Nextjs runs the image function on arm64. npm skips sharp's platform packages it cannot
   // fetch (offline) without failing, which leaves sharp unable to load at run time.
@@ -69,6 +74,21 @@ export function checkBundle(output = OUTPUT): string[] {
     );
   }
   return warnings;
+}
+
+/**
+ * The chunks of the compiled proxy (`.next/server/middleware.js` loads them with `R.c("…")`) that
+ * contain AWS SDK code. proxy.ts runs before every route and needs none: the SDK there would be
+ * imported at every cold start before the first request, and a second time by the page's chunks.
+ */
+export function proxyChunksWithAwsSdk(serverBundle: string): string[] {
+  const entry = path.join(serverBundle, ".next", "server", "middleware.js");
+  if (!existsSync(entry)) return [];
+  const chunks = [...readFileSync(entry, "utf8").matchAll(/R\.c\("server\/(chunks\/[^"]+)"\)/g)].map((m) => m[1] ?? "");
+  return chunks.filter((chunk) => {
+    const file = path.join(serverBundle, ".next", "server", chunk);
+    return existsSync(file) && readFileSync(file, "utf8").includes("@aws-sdk/");
+  });
 }
 
 /** open-next build, then the bundle check; used by `npm run build:lambda` and by the local stack. */
