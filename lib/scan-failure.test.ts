@@ -17,18 +17,20 @@ describe("describeScanFailure", () => {
       [
         describeScanFailure(sdkError("ProvisionedThroughputExceededException", 400)),
         describeScanFailure(sdkError("InternalServerError", 500)),
-        describeScanFailure(sdkError("Error", undefined, "ECONNRESET")),
+        describeScanFailure(sdkError("TimeoutError", undefined, "ECONNRESET")),
         describeScanFailure(sdkError("ResourceNotFoundException", 400)),
         describeScanFailure("a string"),
       ].map(({ code, errorName }) => [code, errorName]),
       [
         ["dynamodb_throttled", "ProvisionedThroughputExceededException"],
         ["dynamodb_unavailable", "InternalServerError"],
-        ["dynamodb_unavailable", "ECONNRESET"],
+        ["dynamodb_unavailable", "TimeoutError"],
         ["scan_failed", "ResourceNotFoundException"],
         ["scan_failed", "Error"],
       ],
     );
+    // What the SDK throws for a reset connection: named TimeoutError, with Node's code.
+    assert.equal(describeScanFailure(sdkError("TimeoutError", undefined, "ECONNRESET")).errorCode, "ECONNRESET");
     assert.doesNotMatch(describeScanFailure(sdkError("InternalServerError", 500)).reason, /internals/);
   });
 });

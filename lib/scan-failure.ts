@@ -8,6 +8,8 @@ export interface ScanFailure {
   code: ScanFailureCode;
   /** The error's name as the SDK gave it (`InternalServerError`, `ProvisionedThroughputExceededException`, …). */
   errorName: string;
+  /** Node's socket error code when the connection broke (`ECONNRESET`: the SDK names those `TimeoutError`). */
+  errorCode?: string;
   /** What failed, in words a reader understands; never the error's own message or stack. */
   reason: string;
 }
@@ -26,10 +28,11 @@ export function describeScanFailure(error: unknown): ScanFailure {
   };
   const code = typeof fields.code === "string" ? fields.code : undefined;
   const errorName = typeof fields.name === "string" && fields.name !== "Error" ? fields.name : (code ?? "Error");
+  const named = { errorName, ...(code === undefined ? {} : { errorCode: code }) };
   if (THROTTLING.has(errorName)) {
     return {
       code: "dynamodb_throttled",
-      errorName,
+      ...named,
       reason: "The catalog's database is receiving more requests than it allows right now",
     };
   }
@@ -39,9 +42,9 @@ export function describeScanFailure(error: unknown): ScanFailure {
     (code !== undefined && NETWORK.has(code)) ||
     errorName === "TimeoutError"
   ) {
-    return { code: "dynamodb_unavailable", errorName, reason: "The catalog's database stopped answering" };
+    return { code: "dynamodb_unavailable", ...named, reason: "The catalog's database stopped answering" };
   }
-  return { code: "scan_failed", errorName, reason: "The catalog could not be read to the end" };
+  return { code: "scan_failed", ...named, reason: "The catalog could not be read to the end" };
 }
 
 export interface FailureLogFields {
@@ -65,6 +68,7 @@ export function logScanFailure({ route, requestId, pagesServed, bikesServed, fai
       bikesServed,
       code: failure.code,
       errorName: failure.errorName,
+      ...(failure.errorCode ? { errorCode: failure.errorCode } : {}),
     }),
   );
 }

@@ -7,9 +7,9 @@ const count = new Intl.NumberFormat("en-US");
 
 /** Why the page stopped before the end of the table, in the reader's words. */
 export const BUDGET_WORDS: Record<BudgetStop, string> = {
-  bytes: "this page stops at about 6 MB so that it stays quick to load",
-  time: "this page stops after its share of server time",
-  scanRequests: "this page stops after its share of database requests",
+  bytes: "this page stops at its size limit so that it stays quick to load",
+  time: "this page stops at its time limit",
+  scanRequests: "this page stops at its limit of database requests",
 };
 
 /** The closing line of the catalog: how many bikes, how long the server took, and where to go on. */

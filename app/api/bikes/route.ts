@@ -13,6 +13,7 @@ const ROUTE = "/api/bikes";
 // How long a client should wait before asking again after DynamoDB failed: the SDK has already
 // retried with backoff, so the failure is not a blip.
 const RETRY_AFTER_SECONDS = "5";
+const BUDGET_NAMES = { bytes: "byte budget", time: "time budget", scanRequests: "Scan request budget" } as const;
 
 /** Where to go on after a read: a cursor for a one-segment scan, or a plain word that it starts over. */
 function resumeFields(read: CatalogRead, segments: number): { cursor?: string; restart?: true } {
@@ -79,7 +80,7 @@ export async function GET(request: Request): Promise<Response> {
             send(controller, {
               stopped: "budget",
               budget: read.stoppedBy,
-              message: `This response stops at its ${read.stoppedBy} budget after ${read.bikesRead} bikes; go on with the cursor.`,
+              message: `This response stopped at its ${BUDGET_NAMES[read.stoppedBy]} after ${read.bikesRead} bikes; ${query.segments > 1 ? "a parallel scan cannot go on from here, start again with one segment" : "go on with the cursor"}.`,
               count: read.bikesRead,
               ...resumeFields(read, query.segments),
             });
