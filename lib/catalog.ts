@@ -8,6 +8,7 @@ import type { Bike } from "./bike";
 import { config } from "./config";
 import { documentClient } from "./dynamo";
 import type { CatalogQuery } from "./params";
+import { type BudgetStop, budgetStop } from "./work-budget";
 
 export type BikePage = ScanPage<Bike>;
 
@@ -24,8 +25,7 @@ export function bikePages(query: CatalogQuery, signal?: AbortSignal): AsyncGener
   });
 }
 
-/** Which work budget ended a response early (lib/config.ts `WorkBudget`). */
-export type BudgetStop = "bytes" | "time" | "scanRequests";
+export type { BudgetStop };
 
 /** A budgeted read of the catalog, shared by every consumer of one response. */
 export interface CatalogRead {
@@ -54,10 +54,10 @@ export interface ReadOptions {
 }
 
 /**
- * The catalog's Scan pages within the query's work budget. Before each Scan request it checks the
- * requests made, the time spent, and the bytes sent plus one more page of the largest size at the
- * bytes per bike seen so far; over any of them the pages end, and `stoppedBy` says which. A Scan
- * request still in flight when the time budget runs out is aborted and the pages end the same way.
+ * The catalog's Scan pages within the query's work budget: before each Scan request it asks
+ * `budgetStop` (lib/work-budget.ts); when a budget is reached the pages end and `stoppedBy` says
+ * which. A Scan request still in flight when the time budget runs out is aborted and the pages end
+ * the same way.
  */
 export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOptions): CatalogRead {
   const { budget } = query;
@@ -71,12 +71,12 @@ export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOpti
   let lastKey: Key | undefined = query.cursor;
   let tableEnded = false;
 
-  const nextStop = (): BudgetStop | undefined => {
-    if (pagesRead >= budget.scanRequests) return "scanRequests";
-    if (performance.now() - startedAt >= budget.ms) return "time";
-    if (bikesRead > 0 && bytes + (bytes / bikesRead) * query.pageSize > budget.bytes) return "bytes";
-    return undefined;
-  };
+  const nextStop = () =>
+    budgetStop(
+      { scanRequests: pagesRead, bikes: bikesRead, bytes, elapsedMs: performance.now() - startedAt },
+      budget,
+      query.pageSize,
+    );
 
   async function* pages(): AsyncGenerator<BikePage, void, undefined> {
     try {
