@@ -44,6 +44,8 @@ export interface CatalogRead {
   readonly resumeKey: Key | undefined;
   /** The consumer reports the bytes it sent for a page (estimated for HTML, counted for NDJSON). */
   sent(bytes: number): void;
+  /** The consumer reports bytes it sent before any page (the HTML shell). */
+  sentShell(bytes: number): void;
 }
 
 export interface ReadOptions {
@@ -68,12 +70,13 @@ export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOpti
   let pagesRead = 0;
   let bikesRead = 0;
   let bytes = 0;
+  let pageBytes = 0;
   let lastKey: Key | undefined = query.cursor;
   let tableEnded = false;
 
   const nextStop = () =>
     budgetStop(
-      { scanRequests: pagesRead, bikes: bikesRead, bytes, elapsedMs: performance.now() - startedAt },
+      { scanRequests: pagesRead, bikes: bikesRead, bytes, pageBytes, elapsedMs: performance.now() - startedAt },
       budget,
       query.pageSize,
     );
@@ -124,6 +127,10 @@ export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOpti
       return query.segments === 1 ? lastKey : undefined;
     },
     sent(count) {
+      bytes += count;
+      pageBytes += count;
+    },
+    sentShell(count) {
       bytes += count;
     },
   };

@@ -7,6 +7,7 @@ const spent = (over: Partial<Parameters<typeof budgetStop>[0]> = {}) => ({
   scanRequests: 0,
   bikes: 0,
   bytes: 0,
+  pageBytes: 0,
   elapsedMs: 0,
   ...over,
 });
@@ -25,9 +26,12 @@ describe("budgetStop", () => {
 
   it("stops before a page that would cross the byte budget, at the bytes per bike seen so far", () => {
     // 100 bytes a bike: 60,000 sent + 200 × 100 = 80,000 fits; 90,000 + 20,000 does not.
-    assert.equal(budgetStop(spent({ bikes: 600, bytes: 60_000 }), BUDGET, 200), undefined);
-    assert.equal(budgetStop(spent({ bikes: 900, bytes: 90_000 }), BUDGET, 200), "bytes");
-    assert.equal(budgetStop(spent({ bikes: 900, bytes: 90_000 }), BUDGET, 50), undefined);
+    assert.equal(budgetStop(spent({ bikes: 600, bytes: 60_000, pageBytes: 60_000 }), BUDGET, 200), undefined);
+    assert.equal(budgetStop(spent({ bikes: 900, bytes: 90_000, pageBytes: 90_000 }), BUDGET, 200), "bytes");
+    assert.equal(budgetStop(spent({ bikes: 900, bytes: 90_000, pageBytes: 90_000 }), BUDGET, 50), undefined);
+    // A shell sent before any page counts toward the budget but not toward the bytes per bike.
+    assert.equal(budgetStop(spent({ bikes: 500, bytes: 81_000, pageBytes: 50_000 }), BUDGET, 200), "bytes");
+    assert.equal(budgetStop(spent({ bikes: 500, bytes: 70_000, pageBytes: 50_000 }), BUDGET, 200), undefined);
   });
 
   it("has no byte rate before the first bike (empty pages)", () => {

@@ -9,8 +9,10 @@ export interface WorkSpent {
   /** Scan requests answered (one page each). */
   scanRequests: number;
   bikes: number;
-  /** Bytes sent (estimated for HTML, counted for NDJSON). */
+  /** Bytes sent (estimated for HTML, counted for NDJSON), the shell included. */
   bytes: number;
+  /** The part of `bytes` sent for pages: bytes per bike come from it. */
+  pageBytes: number;
   elapsedMs: number;
 }
 
@@ -21,6 +23,6 @@ export interface WorkSpent {
 export function budgetStop(spent: WorkSpent, budget: WorkBudget, pageSize: number): BudgetStop | undefined {
   if (spent.scanRequests >= budget.scanRequests) return "scanRequests";
   if (spent.elapsedMs >= budget.ms) return "time";
-  if (spent.bikes > 0 && spent.bytes + (spent.bytes / spent.bikes) * pageSize > budget.bytes) return "bytes";
+  if (spent.bikes > 0 && spent.bytes + (spent.pageBytes / spent.bikes) * pageSize > budget.bytes) return "bytes";
   return undefined;
 }

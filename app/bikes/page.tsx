@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { after } from "next/server";
 import { Suspense } from "react";
-import { BikeRowsSkeleton } from "@/components/catalog/BikeRows";
+import { BikeRowsSkeleton, SHELL_HTML_BYTES } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { StreamedBikePages } from "@/components/catalog/StreamedBikePages";
 import { BadRequest } from "@/components/errors/BadRequest";
@@ -28,6 +28,7 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
   after(() => left.abort(new DOMException("the response closed", "AbortError")));
   const signal = left.signal;
   const read = readCatalog(parsed.query, { startedAt, signal });
+  read.sentShell(SHELL_HTML_BYTES);
 
   return (
     <main>

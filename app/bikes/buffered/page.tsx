@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { BikeRows, estimatedHtmlBytes } from "@/components/catalog/BikeRows";
+import { BikeRows, estimatedHtmlBytes, SHELL_HTML_BYTES } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
 import { BadRequest } from "@/components/errors/BadRequest";
@@ -21,6 +21,7 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
 
   const read = readCatalog(parsed.query, { startedAt });
+  read.sentShell(SHELL_HTML_BYTES);
   let bikes: Bike[];
   try {
     bikes = await allBikes(read, estimatedHtmlBytes);
