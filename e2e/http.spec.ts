@@ -205,6 +205,19 @@ test.describe("security headers", () => {
     }
   });
 
+  test("static assets carry the headers that apply to them (nosniff, referrer, frame)", async ({ request }) => {
+    const html = await (await request.get("/bikes?limit=1")).text();
+    const script = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, "the page links a /_next/static script").toBeTruthy();
+    for (const path of [script!, "/icon.svg"]) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(200);
+      expect(response.headers()["x-content-type-options"], path).toBe("nosniff");
+      expect(response.headers()["referrer-policy"], path).toBeTruthy();
+      expect(response.headers()["x-frame-options"], path).toBe("DENY");
+    }
+  });
+
   test("a page's CSP allows scripts by a nonce that is new on every response and on every script", async ({
     request,
   }) => {

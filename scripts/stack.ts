@@ -12,6 +12,7 @@ import { startEmbeddedDynamoDB, startFaultProxy } from "@firstbyte/dynamo-local"
 import { FunctionUrlServer, isNodeRuntime, type NodeRuntime } from "@firstbyte/lambda-url";
 import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
+import { STATIC_SECURITY_HEADERS } from "../lib/security-headers";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
 import { buildLambda } from "./build-lambda";
 import { progressBar } from "./progress";
@@ -91,6 +92,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const functionUrl = await FunctionUrlServer.start({
         handler: path.join(ROOT, ".open-next", "server-functions", "default", "index.handler"),
         assetsDir: path.join(ROOT, ".open-next", "assets"),
+        // On AWS the CloudFront response headers policy (sst.config.ts) adds these to what S3 answers.
+        assetHeaders: STATIC_SECURITY_HEADERS,
         port,
         host: "127.0.0.1",
         invokeMode: "RESPONSE_STREAM",
