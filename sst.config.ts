@@ -107,6 +107,20 @@ export default $config({
       },
     });
 
+    // HSTS belongs to the HTTPS edge: the app itself also runs on plain HTTP (npm start). The policy
+    // puts it on every response of the distribution, and gives what S3 serves the app's other
+    // headers (lib/security-headers.ts); `override: false` keeps the function's own values, such as
+    // SAMEORIGIN on the catalogs /compare frames (docs/decisions/014-http-hygiene-and-nonce-csp.md).
+    // No includeSubdomains: a custom domain's other hosts are not this stack's to decide.
+    const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
+      securityHeadersConfig: {
+        strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: false, override: true },
+        contentTypeOptions: { override: false },
+        frameOptions: { frameOption: "DENY", override: false },
+        referrerPolicy: { referrerPolicy: "no-referrer", override: false },
+      },
+    });
+
     const site = new sst.aws.Nextjs("Site", {
       // The project's own build: OpenNext (the app's @opennextjs/aws devDependency, so no
       // `openNextVersion` here) followed by the bundle check of scripts/build-lambda.ts, which
@@ -133,6 +147,12 @@ export default $config({
             reserved: SERVER_RESERVED_CONCURRENCY[$app.stage] ?? DEFAULT_SERVER_RESERVED_CONCURRENCY,
           };
           // No published version or alias: docs/decisions/010-server-concurrency-and-no-alias.md.
+        },
+        cdn: (args) => {
+          // SST's one cache behaviour serves the function and S3 alike.
+          args.defaultCacheBehavior = $util
+            .all([args.defaultCacheBehavior, securityHeaders.id])
+            .apply(([behavior, policyId]) => ({ ...behavior, responseHeadersPolicyId: policyId }));
         },
       },
       // "oac": the Function URL takes only SigV4-signed requests from this distribution, so

@@ -71,6 +71,13 @@ interface ShownInputs {
     originRequestPolicyId?: string;
     functionAssociations?: { eventType: string; functionArn: string }[];
     lambdaFunctionAssociations?: unknown[];
+    responseHeadersPolicyId?: string;
+  };
+  securityHeadersConfig?: {
+    strictTransportSecurity?: { accessControlMaxAgeSec: number; includeSubdomains?: boolean; override: boolean };
+    contentTypeOptions?: { override: boolean };
+    frameOptions?: { frameOption: string; override: boolean };
+    referrerPolicy?: { referrerPolicy: string; override: boolean };
   };
   orderedCacheBehaviors?: unknown[];
   priceClass?: string;
@@ -149,6 +156,7 @@ function describeResource(resource: RecordedResource, name: (value: unknown) => 
         `cache policy ${name(behavior.cachePolicyId)}`,
         `origin request policy ${behavior.originRequestPolicyId === "b689b0a8-53d0-40ab-baf2-68738e2966ac" ? "AllViewerExceptHostHeader" : behavior.originRequestPolicyId}`,
         ...functions,
+        `response headers policy ${behavior.responseHeadersPolicyId ? name(behavior.responseHeadersPolicyId) : "none"}`,
         `${(behavior.lambdaFunctionAssociations ?? []).length} Lambda@Edge`,
         `${(input.orderedCacheBehaviors ?? []).length} other behaviours`,
         `price class ${input.priceClass ?? "default"}`,
@@ -161,6 +169,22 @@ function describeResource(resource: RecordedResource, name: (value: unknown) => 
         `key: headers ${key.headersConfig?.headers?.items?.join(", ") ?? key.headersConfig?.headerBehavior}`,
         `query strings ${key.queryStringsConfig?.queryStringBehavior}`,
         `cookies ${key.cookiesConfig?.cookieBehavior}`,
+      ].join("; ");
+    }
+    case "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+      const headers = input.securityHeadersConfig ?? {};
+      const kept = (override: boolean | undefined) => (override ? "" : " unless the origin sets it");
+      return [
+        headers.strictTransportSecurity
+          ? `HSTS max-age ${headers.strictTransportSecurity.accessControlMaxAgeSec}${headers.strictTransportSecurity.includeSubdomains ? ", includeSubDomains" : ""}${kept(headers.strictTransportSecurity.override)}`
+          : "no HSTS",
+        ...(headers.contentTypeOptions ? [`nosniff${kept(headers.contentTypeOptions.override)}`] : []),
+        ...(headers.frameOptions
+          ? [`x-frame-options ${headers.frameOptions.frameOption}${kept(headers.frameOptions.override)}`]
+          : []),
+        ...(headers.referrerPolicy
+          ? [`referrer-policy ${headers.referrerPolicy.referrerPolicy}${kept(headers.referrerPolicy.override)}`]
+          : []),
       ].join("; ");
     }
     case "aws:cloudfront/function:Function":

@@ -221,6 +221,31 @@ export function checkServerBuild(recording: StackRecording): string[] {
   return problems;
 }
 
+/** HSTS of at least a year, whatever the origin sends, on the distribution's one cache behaviour. */
+export const HSTS_MIN_MAX_AGE_S = 31_536_000;
+
+export function checkSecurityHeaders(recording: StackRecording): string[] {
+  const distributions = byType(recording, "aws:cloudfront/distribution:Distribution");
+  if (distributions.length !== 1) return [`the stack has ${distributions.length} distributions, not one`];
+  const behavior = distributions[0]!.inputs.defaultCacheBehavior as { responseHeadersPolicyId?: string } | undefined;
+  // The mocks' ids are `<logical name>-id` (run-under-mocks.ts).
+  const policy = byType(recording, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").find(
+    (candidate) => `${candidate.name}-id` === behavior?.responseHeadersPolicyId,
+  );
+  if (policy === undefined) return ["the distribution has no response headers policy (no HSTS)"];
+  const hsts = (
+    policy.inputs.securityHeadersConfig as
+      | { strictTransportSecurity?: { accessControlMaxAgeSec: number; override: boolean } }
+      | undefined
+  )?.strictTransportSecurity;
+  if (hsts === undefined) return [`${policy.name} sets no Strict-Transport-Security`];
+  const problems: string[] = [];
+  if (hsts.accessControlMaxAgeSec < HSTS_MIN_MAX_AGE_S)
+    problems.push(`${policy.name}: HSTS max-age ${hsts.accessControlMaxAgeSec} s, under a year`);
+  if (!hsts.override) problems.push(`${policy.name}: HSTS does not override the origin's header`);
+  return problems;
+}
+
 /** Every promise that needs no execution of the viewer-request function. */
 export function checkStack(recording: StackRecording, expectedReservedConcurrency: number): string[] {
   return [
@@ -230,5 +255,6 @@ export function checkStack(recording: StackRecording, expectedReservedConcurrenc
     ...checkNoUnusedMachinery(recording),
     ...checkBuild(recording),
     ...checkServerBuild(recording),
+    ...checkSecurityHeaders(recording),
   ];
 }

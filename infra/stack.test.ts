@@ -14,6 +14,7 @@ import {
   checkBuild,
   checkNoUnusedMachinery,
   checkReadTimeout,
+  checkSecurityHeaders,
   checkServer,
   checkServerBuild,
   checkServerRole,
@@ -84,6 +85,10 @@ for (const stage of STAGES) {
 
     test("the server runs OpenNext's bundle and finds the table as Resource.Bikes.name", () => {
       assert.deepEqual(checkServerBuild(recording(stage)), []);
+    });
+
+    test("HSTS for a year on every response of the distribution, the function's and S3's", () => {
+      assert.deepEqual(checkSecurityHeaders(recording(stage)), []);
     });
 
     for (const page of ["/bikes", "/api/bikes"]) {
@@ -157,6 +162,32 @@ function matching(problems: string[], pattern: RegExp): void {
 describe("the checks fail on a broken stack", () => {
   test("the unbroken dev recording passes every check", () => {
     assert.deepEqual(checkStack(recording("dev"), RESERVED_CONCURRENCY), []);
+  });
+
+  test("the response headers policy dropped from the distribution, or its HSTS shortened", () => {
+    matching(
+      checkStack(
+        broken((stack) => {
+          const distribution = byType(stack, "aws:cloudfront/distribution:Distribution")[0]!;
+          delete (distribution.inputs.defaultCacheBehavior as { responseHeadersPolicyId?: string })
+            .responseHeadersPolicyId;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /no response headers policy/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          const policy = byType(stack, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")[0]!;
+          (
+            policy.inputs.securityHeadersConfig as { strictTransportSecurity: { accessControlMaxAgeSec: number } }
+          ).strictTransportSecurity.accessControlMaxAgeSec = 300;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /HSTS max-age 300 s, under a year/,
+    );
   });
 
   test("Function URL switched to BUFFERED", () => {
