@@ -154,3 +154,16 @@ test("a slow DynamoDB meets the time budget: the page ends cleanly with a next l
   expect(rest[0]).toBeDefined();
   expect(rest.filter((id) => shown.includes(id))).toEqual([]);
 });
+
+test("/api/bikes?mode=buffered answers 503 with Retry-After when DynamoDB fails, and no partial array", async ({
+  faults,
+}) => {
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
+  const response = await fetch(`${targetUrl()}/api/bikes?mode=buffered&pageSize=${PAGE}`);
+  expect(response.status).toBe(503);
+  expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+  const body = (await response.json()) as { error: string; message: string; cursor?: string };
+  expect(body.error).toBe("dynamodb_unavailable");
+  expect(body.message).toContain("nothing was sent");
+  expect(body.cursor).toBeUndefined();
+});

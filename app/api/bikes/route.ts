@@ -51,8 +51,15 @@ export async function GET(request: Request): Promise<Response> {
     } catch (error) {
       const failure = describeScanFailure(error);
       logScanFailure({ route: ROUTE, requestId, pagesServed: 0, bikesServed: 0, failure });
-      // Nothing was sent yet, so the status can still say it: unavailable, try again shortly.
-      return Response.json(failureLine(failure, read, query.segments, requestId), {
+      // Nothing was sent yet, so the status can still say it: unavailable, try again shortly. The
+      // bikes read before the failure are dropped, so the way on is the request's own cursor.
+      const body = {
+        error: failure.code,
+        message: `${failure.reason}; nothing was sent. Try again in a few seconds.`,
+        ...(query.cursorToken ? { cursor: query.cursorToken } : {}),
+        requestId,
+      };
+      return Response.json(body, {
         status: 503,
         headers: { "retry-after": RETRY_AFTER_SECONDS, "cache-control": "no-store" },
       });
