@@ -214,7 +214,7 @@ export function coldVariantsFor(targets: Target[], env: Record<string, string>, 
   for (const target of targets) {
     if (target.server === "next-start") continue;
     const bundle = target.server === "streaming-bundle" ? STREAMING_BUNDLE : BUFFERED_BUNDLE;
-    const identity = `${bundle} ${target.path.split("?")[0]} ${target.memoryMb ?? 2048}`;
+    const identity = `${bundle} ${target.path.split("?")[0]} ${target.memoryMb ?? 2048} ${JSON.stringify(target.env ?? {})}`;
     if (seen.has(identity)) continue;
     seen.add(identity);
     variants.push({
@@ -224,7 +224,7 @@ export function coldVariantsFor(targets: Target[], env: Record<string, string>, 
       firstItem: target.firstItem,
       invokeMode: target.server === "streaming-bundle" ? "RESPONSE_STREAM" : "BUFFERED",
       memoryMb: target.memoryMb,
-      env,
+      env: { ...env, ...target.env },
       runtime,
     });
   }

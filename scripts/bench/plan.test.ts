@@ -6,6 +6,7 @@ import {
   browserTargets,
   parseBenchArgs,
   plannedRuns,
+  selectTargets,
   TARGETS,
   targetKey,
   USAGE,
@@ -83,5 +84,15 @@ describe("bench plan", () => {
     assert.ok(browserTargets(2_000).some((t) => t.server === "buffered-bundle"));
     assert.equal(browserRuns(2_000, 5), 9);
     assert.equal(browserRuns(20_000, 5), 5);
+  });
+
+  it("the opt-in variants (decision 021's alternatives) run only when --targets names them", () => {
+    const all = selectTargets().map(targetKey);
+    assert.ok(all.includes("streamed@aws") && !all.includes("streamed-no-wait@aws"));
+    assert.deepEqual(selectTargets(["streamed@aws", "streamed-no-wait@aws"]).map(targetKey), [
+      "streamed@aws",
+      "streamed-no-wait@aws",
+    ]);
+    assert.ok(TARGETS.filter((t) => t.optIn).every((t) => t.env?.BIKES_FIRST_PAGE_WAIT_MS !== undefined));
   });
 });

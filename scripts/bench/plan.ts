@@ -20,6 +20,10 @@ export interface Target {
   firstItem?: string;
   /** What the warm-up request asks for; `${path}?limit=1` by default. */
   warmUpPath?: string;
+  /** Environment of the server on top of the bench's own (lib/config.ts settings, e.g. BIKES_FIRST_PAGE_WAIT_MS). */
+  env?: Record<string, string>;
+  /** Measured only when `--targets` names it: an alternative kept for side-by-side trials, not the default run. */
+  optIn?: boolean;
 }
 
 const ROW = 'data-bike-id="';
@@ -141,7 +145,47 @@ export const TARGETS: Target[] = [
     server: "buffered-bundle",
     firstItem: ROW,
   },
+  // The alternatives decision 021 weighed against the default bounded wait (BIKES_FIRST_PAGE_WAIT_MS,
+  // 50 ms): none, the first Scan page always streams into its Suspense boundary after the shell;
+  // a shorter and a longer wait.
+  {
+    id: "streamed-no-wait",
+    label: "/bikes streamed · lambda-url · first page never in the shell",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+    env: { BIKES_FIRST_PAGE_WAIT_MS: "0" },
+    optIn: true,
+  },
+  {
+    id: "streamed-wait-20",
+    label: "/bikes streamed · lambda-url · first page in the shell if within 20 ms",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+    env: { BIKES_FIRST_PAGE_WAIT_MS: "20" },
+    optIn: true,
+  },
+  {
+    id: "streamed-wait-100",
+    label: "/bikes streamed · lambda-url · first page in the shell if within 100 ms",
+    path: "/bikes",
+    browserPath: "/bikes",
+    server: "streaming-bundle",
+    bandwidth: "aws",
+    firstItem: ROW,
+    env: { BIKES_FIRST_PAGE_WAIT_MS: "100" },
+    optIn: true,
+  },
 ];
+
+/** The variants a run measures: those `--targets` names, else every one but the opt-in ones. */
+export const selectTargets = (keys?: string[]): Target[] =>
+  keys ? TARGETS.filter((t) => keys.includes(targetKey(t))) : TARGETS.filter((t) => !t.optIn);
 
 export const targetKey = (t: Target) => (t.bandwidth ? `${t.id}@${t.bandwidth}` : t.id);
 
@@ -190,6 +234,7 @@ export interface BenchOptions {
 export const USAGE = [
   "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)] [--targets KEY,… (default all)]",
   `       --targets runs only these variants: ${TARGETS.map(targetKey).join(", ")}`,
+  "       (without --targets every variant runs but the opt-in ones: streamed-no-wait, streamed-wait-20, streamed-wait-100)",
   "       npm run bench -- --report bench/results/DATE.json   (re-render BENCHMARKS.md and the chart from a saved run)",
 ].join("\n");
 

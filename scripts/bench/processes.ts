@@ -64,7 +64,7 @@ export async function buildBufferedBundleIfStale(log: (line: string) => void): P
 }
 
 export async function startTargetServer(target: Target, catalog: CatalogConfig): Promise<RunningServer> {
-  const env = serverEnv(catalog);
+  const env = { ...serverEnv(catalog), ...target.env };
   if (target.server === "next-start") {
     const port = await freePort();
     const child: ChildProcess = startNextServer(port, catalog, "ignore");

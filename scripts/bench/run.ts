@@ -11,7 +11,15 @@ import { requireChromium } from "../chromium";
 import { buildLambdaIfStale, deployedRuntime, loadBikes, prepareTable, serverEnv } from "../stack";
 import { type ColdResult, coldVariantsFor, measureColdStarts } from "./cold";
 import { benchEnvironment } from "./output";
-import { type BenchOptions, browserRuns, browserTargets, plannedRuns, TARGETS, type Target, targetKey } from "./plan";
+import {
+  type BenchOptions,
+  browserRuns,
+  browserTargets,
+  plannedRuns,
+  selectTargets,
+  type Target,
+  targetKey,
+} from "./plan";
 import {
   buildBufferedBundleIfStale,
   cpuQuiet,
@@ -37,7 +45,7 @@ export async function runBench(
   afterSize: (result: BenchResult) => Promise<void>,
 ): Promise<BenchResult> {
   // Before minutes of building: without a browser this throws the one line saying what to run.
-  const targets = options.targets ? TARGETS.filter((t) => options.targets?.includes(targetKey(t))) : TARGETS;
+  const targets = selectTargets(options.targets);
   const browserFound =
     options.browser && browserTargets(Math.min(...options.sizes), targets).length > 0 ? requireChromium() : undefined;
   const browserPath = browserFound ? (browserFound.executablePath ?? chromium.executablePath()) : undefined;
