@@ -1,7 +1,7 @@
 // Order and shape of the streamed response on the wire — never milliseconds (timings are the
 // benchmark's job: npm run measure / npm run bench).
 import { measure, summarize } from "@firstbyte/ttfb";
-import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+import { EXPECTED_BIKES, expect, firstPageWay, SLOW_FIRST_SCAN_MS, targetUrl, test } from "./fixtures";
 
 const MARKERS = {
   shell: 'id="catalog"',
@@ -10,26 +10,60 @@ const MARKERS = {
 };
 
 test.describe("streaming on the wire", () => {
-  test("the shell is in the first chunk of /bikes, sent before the first Scan page was ready", async () => {
-    // Warm the route first: on a cold server the first render can outlast a local DynamoDB round
-    // trip, and React then (rightly) inlines a page that is already complete into the shell.
+  test("the shell is in the first chunk of /bikes; the first Scan page is in it only when it came within the bounded wait", async () => {
+    // Warm the route first, so that what is checked is the page's own order, not a cold start.
     await measure(`${targetUrl()}/bikes?limit=1`);
-    const m = await measure(`${targetUrl()}/bikes`, { markers: MARKERS });
+    const m = await measure(`${targetUrl()}/bikes`, { markers: MARKERS, keepBody: true });
     expect(m.status).toBe(200);
     const first = m.chunks[0];
     expect(first, "the body has at least one chunk").toBeDefined();
     expect(m.markers.shell, "the shell was sent").toBeDefined();
     expect(m.markers.firstRow, "rows were sent").toBeDefined();
-    // Marker times are the arrival times of the socket reads that carried them. The first Scan page
-    // is small (decision 006) and can follow the shell within a few ms, in the same read.
+    // Marker times are the arrival times of the socket reads that carried them.
     expect(m.markers.shell).toBeLessThanOrEqual(first!.atMs);
     expect(m.markers.firstRow!).toBeGreaterThanOrEqual(first!.atMs);
     expect(m.markers.summary!).toBeGreaterThan(m.markers.firstRow!);
-    // What proves the shell left before DynamoDB answered is the HTML's shape: React sent the
-    // Suspense fallback (the skeleton) and a placeholder in the shell, and the first rows later,
-    // as a hidden segment that its $RC script moves into place. A page that waited for the first
-    // Scan page would have inlined its rows and sent no skeleton before them.
-    const html = await (await fetch(`${targetUrl()}/bikes`)).text();
+    // The page waits a bounded time for the first Scan page (BIKES_FIRST_PAGE_WAIT_MS, decision 021)
+    // and says which way it went. Either way the later pages stream: a Suspense fallback (the
+    // skeleton) in the shell, rows after it in hidden segments that React's $RC moves into place.
+    const html = m.body!;
+    const way = firstPageWay(html);
+    const firstRow = html.indexOf(MARKERS.firstRow);
+    const skeleton = html.indexOf('aria-busy="true"');
+    expect(skeleton, "the shell carries a Suspense fallback").toBeGreaterThan(-1);
+    const segment = html.indexOf(' hidden id="S:');
+    expect(segment, "rows are streamed in hidden segments").toBeGreaterThan(skeleton);
+    if (way === "shell") {
+      // The first page is part of the shell: its rows come before the fallback of the next page and
+      // are in no hidden segment.
+      expect(firstRow, "the first rows are in the shell, before the next page's fallback").toBeLessThan(skeleton);
+      expect(html.lastIndexOf(' hidden id="S:', firstRow), "the first row is in no streamed segment").toBe(-1);
+    } else {
+      expect(way).toBe("streamed");
+      expect(firstRow, "the first row comes after the fallback").toBeGreaterThan(skeleton);
+      expect(html.lastIndexOf(' hidden id="S:', firstRow), "the first row is in a streamed segment").toBeGreaterThan(
+        skeleton,
+      );
+    }
+    // One read per Scan page at least: 2,000 bikes in pages of up to 200 cannot come in one piece.
+    expect(m.chunks.length).toBeGreaterThan(2);
+  });
+
+  test("when DynamoDB is slower than the bounded wait, the shell leaves first with the skeleton and the first rows follow", async ({
+    faults,
+  }) => {
+    await measure(`${targetUrl()}/bikes?limit=1`);
+    // The first Scan answers far beyond the wait (tens of ms); the rest at DynamoDB's own speed.
+    await faults.setFaults([{ operation: "Scan", times: 1, fault: { kind: "latency", ms: SLOW_FIRST_SCAN_MS } }]);
+    const m = await measure(`${targetUrl()}/bikes`, { markers: MARKERS, keepBody: true });
+    expect(m.status).toBe(200);
+    expect((await faults.state()).counts.Scan?.faulted, "the first Scan was slowed").toBe(1);
+    const html = m.body!;
+    expect(firstPageWay(html), "the page did not wait for the slow Scan").toBe("streamed");
+    // On the wire: the shell's read arrived, and a later read carried the first row.
+    const first = m.chunks[0]!;
+    expect(m.markers.shell).toBeLessThanOrEqual(first.atMs);
+    expect(m.markers.firstRow!).toBeGreaterThan(m.markers.shell!);
     const skeleton = html.indexOf('aria-busy="true"');
     const firstRow = html.indexOf(MARKERS.firstRow);
     expect(skeleton, "the shell carries the Suspense fallback").toBeGreaterThan(-1);
@@ -37,8 +71,9 @@ test.describe("streaming on the wire", () => {
     expect(html.lastIndexOf(' hidden id="S:', firstRow), "the first row is in a streamed segment").toBeGreaterThan(
       skeleton,
     );
-    // One read per Scan page at least: 2,000 bikes in pages of 200 cannot come in one piece.
-    expect(m.chunks.length).toBeGreaterThan(2);
+    expect(html.match(/data-bike-id="/g)?.length ?? 0, "every row was still sent").toBeGreaterThanOrEqual(
+      EXPECTED_BIKES,
+    );
   });
 
   test("the buffered page sends nothing until the rows are ready", async () => {

@@ -11,6 +11,7 @@ describe("readConfig", () => {
       tableFrom: "default",
       defaultPageSize: 200,
       firstPageSize: 25,
+      firstPageWaitMs: 50,
       budget: { bytes: 6_000_000, ms: 20_000, scanRequests: 100 },
     });
   });
@@ -22,6 +23,7 @@ describe("readConfig", () => {
       BIKES_TABLE: "Bikes-dev",
       BIKES_PAGE_SIZE: "50",
       BIKES_FIRST_PAGE_SIZE: "10",
+      BIKES_FIRST_PAGE_WAIT_MS: "0",
       BIKES_BUDGET_BYTES: "60000000",
       BIKES_BUDGET_MS: "55000",
       BIKES_BUDGET_SCAN_REQUESTS: "600",
@@ -33,6 +35,7 @@ describe("readConfig", () => {
       tableFrom: "BIKES_TABLE",
       defaultPageSize: 50,
       firstPageSize: 10,
+      firstPageWaitMs: 0,
       budget: { bytes: 60_000_000, ms: 55_000, scanRequests: 600 },
     });
   });

@@ -19,6 +19,11 @@ export interface CatalogConfig {
    * defaultPageSize. Never more than defaultPageSize.
    */
   firstPageSize: number;
+  /**
+   * How long /bikes waits for its first Scan page before sending the shell: a page that lands in
+   * time is rendered in the shell itself, a later one streams into its Suspense boundary. 0 never waits.
+   */
+  firstPageWaitMs: number;
   /** The most work one catalog response may do; a request may ask for less (lib/params.ts), never more. */
   budget: WorkBudget;
 }
@@ -101,6 +106,11 @@ export function readConfig(env: Env = process.env): CatalogConfig {
     );
   }
 
+  // React 19 holds a boundary revealed after the shell's first frame until 300 ms after it; a first
+  // Scan page rendered in the shell is visible with it. Waiting costs TTFB up to this bound, and a
+  // DynamoDB slower than it still gets the shell first. Measured in decision 021.
+  const firstPageWaitMs = wholeNumber(env, "BIKES_FIRST_PAGE_WAIT_MS", "50", 0, 1000);
+
   // Lambda streams a response's first 6 MiB at full speed and throttles the rest to 2 MiB/s
   // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-bandwidth):
   // a page that stops just under it never meets the slow part. 6,000,000 bytes is 5.72 MiB.
@@ -119,6 +129,7 @@ export function readConfig(env: Env = process.env): CatalogConfig {
     tableFrom,
     defaultPageSize,
     firstPageSize: Math.min(firstPageSize, defaultPageSize),
+    firstPageWaitMs,
     budget: { bytes, ms, scanRequests },
   };
 }

@@ -18,6 +18,8 @@ export interface StreamedBikePagesProps {
   requestId: string;
   /** The client left (React's cacheSignal): a failure then has nobody to tell. */
   signal?: AbortSignal | null;
+  /** The first page, already asked for by the page (which waited a bounded time for it); later links ask `read`. */
+  first?: Promise<IteratorResult<BikePage, void>>;
 }
 
 /**
@@ -30,10 +32,10 @@ export interface StreamedBikePagesProps {
  * row already shown (and without JavaScript shows nothing at all).
  */
 export async function StreamedBikePages(props: StreamedBikePagesProps) {
-  const { read, startedAt, pathname, search, segments, requestId, signal } = props;
+  const { read, startedAt, pathname, search, segments, requestId, signal, first } = props;
   let next: IteratorResult<BikePage, void>;
   try {
-    next = await read.pages.next();
+    next = await (first ?? read.pages.next());
   } catch (error) {
     if (signal?.aborted) return null;
     const failure = describeScanFailure(error);
@@ -74,7 +76,7 @@ export async function StreamedBikePages(props: StreamedBikePagesProps) {
     <>
       <BikeRows bikes={page.items} page={page.index} />
       <Suspense fallback={<BikeRowsSkeleton />}>
-        <StreamedBikePages {...props} />
+        <StreamedBikePages {...props} first={undefined} />
       </Suspense>
     </>
   );
