@@ -232,7 +232,7 @@ export interface BenchOptions {
 }
 
 export const USAGE = [
-  "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)] [--targets KEY,… (default all)]",
+  "usage: npm run bench -- [--runs N (≥1, default 5)] [--sizes 2000,20000,100000 (increasing)] [--no-browser] [--out DIR (default bench/results)] [--targets KEY,… (default: all but the opt-in ones)]",
   `       --targets runs only these variants: ${TARGETS.map(targetKey).join(", ")}`,
   "       (without --targets every variant runs but the opt-in ones: streamed-no-wait, streamed-wait-20, streamed-wait-100)",
   "       npm run bench -- --report bench/results/DATE.json   (re-render BENCHMARKS.md and the chart from a saved run)",
