@@ -167,3 +167,15 @@ test("/api/bikes?mode=buffered answers 503 with Retry-After when DynamoDB fails,
   expect(body.message).toContain("nothing was sent");
   expect(body.cursor).toBeUndefined();
 });
+
+test("/bikes/buffered answers an error status, never a short list, when DynamoDB fails (decision 013)", async ({
+  faults,
+}) => {
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
+  const response = await fetch(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
+  // Next 16 lets a page set no 503: it answers 500 for the error the page rethrows after logging it.
+  expect(response.status).toBe(500);
+  const html = await response.text();
+  expect(rowIds(html)).toEqual([]);
+  expect(html).not.toMatch(/\bat .+\.js:\d+/);
+});
