@@ -155,9 +155,10 @@ test("what the export does not take is a 400 in JSON naming it: another format, 
   ] as const) {
     const response = await fetch(`${targetUrl()}${path}`);
     if (param === undefined) {
-      // An empty query string is no parameter.
+      // An empty query string is no parameter. Read to the end: a Function URL does not tell the
+      // function that a client left, so a cancelled export would go on scanning into the next test.
       expect(response.status, path).toBe(200);
-      await response.body?.cancel();
+      await response.arrayBuffer();
       continue;
     }
     expect(response.status, path).toBe(400);
