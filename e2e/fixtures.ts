@@ -28,6 +28,20 @@ export interface TimelineRecorder {
   readonly recorded: readonly PageTimeline[];
 }
 
+/** Resolves once the proxy has received no request for two polls in a row. */
+async function untilQuiet(faults: FaultControl): Promise<void> {
+  const total = async () =>
+    Object.values((await faults.state()).counts).reduce((sum, count) => sum + count.received, 0);
+  let quietPolls = 0;
+  let last = await total();
+  while (quietPolls < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await total();
+    quietPolls = now === last ? quietPolls + 1 : 0;
+    last = now;
+  }
+}
+
 /** Why a fault spec is skipped against a deployed stage: its DynamoDB is AWS's, with nothing in between. */
 export const NO_FAULT_PROXY =
   "DynamoDB faults can only be injected into the local stack (global-setup.ts puts the fault proxy in front of dynalite); BASE_URL points at a running site";
@@ -51,6 +65,10 @@ export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRec
     testInfo.skip(!url, NO_FAULT_PROXY);
     const faults = faultProxyClient(url as string);
     await faults.clearFaults();
+    // An earlier test's request may still be running on the server (a Function URL is not told its
+    // client left): wait until DynamoDB hears nothing new, so its requests do not count against
+    // this test's rules.
+    await untilQuiet(faults);
     await faults.resetCounts();
     try {
       await use(faults);
