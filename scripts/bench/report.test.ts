@@ -23,7 +23,7 @@ describe("bench report", () => {
   it("checks every target on the figures", async () => {
     const result = await readResult(path.join(ROOT, json!));
     const checks = checkTargets(result);
-    assert.equal(checks.length, 7);
+    assert.equal(checks.length, 12);
     assert.ok(checks.every((check) => check.met !== undefined && check.value !== "not measured"));
   });
 

@@ -99,6 +99,27 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     });
   }
   {
+    const v = small?.http["streamed@aws"]?.ttfbMs;
+    checks.push({
+      name: "Warm /bikes TTFB at 2,000 bikes at most 15 ms (median; a trivial handler's floor is 3–5 ms)",
+      value: v !== undefined ? `${ms(v, 1)} ms (n ${v.n})` : "not measured",
+      met: v !== undefined ? v.median <= 15 : undefined,
+    });
+  }
+  {
+    const middle = at(20_000);
+    const s = middle?.browser["streamed@aws"]?.lastRowVisible?.median;
+    const b = middle?.browser["buffered@aws"]?.lastRowVisible?.median;
+    checks.push({
+      name: "Last row visible at 20,000 bikes: streamed at most 0.8 × buffered (Chromium)",
+      value:
+        s !== undefined && b !== undefined
+          ? `${s.toFixed(0)} ms / ${b.toFixed(0)} ms = ${(s / b).toFixed(2)}×`
+          : "not measured",
+      met: s !== undefined && b !== undefined ? s / b <= 0.8 : undefined,
+    });
+  }
+  {
     // Only for results that measured cold starts (older ones have none; their report stays as it was).
     const cold = result.sizes.find((size) => size.cold)?.cold;
     const streamed = cold?.["streamed@aws"]?.ttfbMs;
