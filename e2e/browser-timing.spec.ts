@@ -35,7 +35,7 @@ function expectComplete(timeline: PageTimeline): void {
 }
 
 test.describe("the catalog in the browser, in order", () => {
-  test("the streamed page paints its shell first and reveals rows after it; the buffered page paints later", async ({
+  test("the streamed page paints its shell first and reveals rows after it; its first byte beats the buffered page's", async ({
     timeline,
     consoleErrors,
   }) => {
@@ -68,16 +68,14 @@ test.describe("the catalog in the browser, in order", () => {
     expect(streamed.firstRow.visible, "/bikes: the first row is visible before the last row is").toBeLessThan(
       streamed.lastRow.visible,
     );
-    // Against the buffered page, each time from its own navigation start: the streamed page has
-    // its first byte and its painted shell while the buffered page is still waiting for the whole
-    // scan. Rows are not compared across pages here: when the first Scan page misses the first
-    // frame, React holds its reveal until 300 ms after it, and on a loaded 2-core machine that can
-    // land near the buffered first byte (the wire test compares rows; the chart shows the gap).
+    // Against the buffered page, each time from its own navigation start: the streamed page has its
+    // first byte while the buffered page is still waiting for the whole scan. Paint is not compared
+    // across the two navigations: since rows became one HTML string per Scan page (decision 022) the
+    // buffered page at 2,000 bikes answers in ~150 ms, and on 2 shared cores its paint and the
+    // streamed shell's paint (both ~250–400 ms) overlap from run to run, which makes that a timing
+    // race, not an order. The bench and /compare measure it; the wire test compares first rows.
     expect(streamed.responseStart, "/bikes answers its first byte before /bikes/buffered does").toBeLessThan(
       buffered.responseStart,
-    );
-    expect(streamed.shell.visible, "/bikes paints its shell before /bikes/buffered paints anything").toBeLessThan(
-      buffered.shell.visible,
     );
     expect(consoleErrors).toEqual([]);
   });
