@@ -1,7 +1,7 @@
 // The e2e suite. Without BASE_URL it starts its own local stack on free ports (global-setup.ts);
 // with BASE_URL=https://xxxx.cloudfront.net it runs unchanged against a deployed stage.
 import { defineConfig } from "@playwright/test";
-import { chromiumForConfig } from "./scripts/chromium";
+import { CHROMIUM_LAUNCH_ARGS, chromiumForConfig } from "./scripts/chromium";
 
 // CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own build (executablePath left
 // unset); `npm test` installs one first (scripts/ensure-chromium.ts), global-setup.ts stops without.
@@ -22,15 +22,7 @@ export default defineConfig({
     browserName: "chromium",
     launchOptions: {
       executablePath,
-      // Root in a container needs --no-sandbox; the rest keeps Chromium off the closed network.
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-      ],
+      args: CHROMIUM_LAUNCH_ARGS,
     },
     trace: "retain-on-failure",
   },

@@ -8,6 +8,19 @@ export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
 export const APT_INSTALL = "apt-get update && apt-get install -y chromium";
 export const PLAYWRIGHT_INSTALL = "npx playwright install chromium";
 
+/**
+ * How the e2e suite and the bench launch Chromium: root in a container needs --no-sandbox; the
+ * rest keeps Chromium off the machine's closed network (docs/local-setup.md).
+ */
+export const CHROMIUM_LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
+
 export type ChromiumCandidate =
   | { source: "CHROMIUM_PATH"; executables: [string] }
   | { source: "Debian"; executables: [string] }

@@ -7,7 +7,7 @@ import { type Browser, chromium } from "playwright-core";
 import { type CatalogConfig, readConfig } from "../../lib/config";
 import type { PageTimeline } from "../browser-timeline/page-timeline";
 import { recordPageTimeline } from "../browser-timeline/timing";
-import { requireChromium } from "../chromium";
+import { CHROMIUM_LAUNCH_ARGS, requireChromium } from "../chromium";
 import { buildLambdaIfStale, deployedRuntime, loadBikes, prepareTable, serverEnv } from "../stack";
 import { type ColdResult, coldVariantsFor, measureColdStarts } from "./cold";
 import { benchEnvironment } from "./output";
@@ -80,14 +80,7 @@ export async function runBench(
     if (browserPath) {
       browser = await chromium.launch({
         executablePath: browserPath,
-        args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--no-first-run",
-          "--disable-dev-shm-usage",
-        ],
+        args: CHROMIUM_LAUNCH_ARGS,
       });
     }
     let loaded = 0;
