@@ -1,8 +1,8 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { EventStreamCodec, type Message } from "@smithy/core/event-streams";
-import type { FunctionError, InvocationFailure, InvocationSink } from "./environment.ts";
+import type { FunctionError, InvocationFailure } from "./environment.ts";
 import type { BandwidthLimit } from "./options.ts";
-import type { ResponseOutcome } from "./relay.ts";
+import { ResponseSink } from "./response-sink.ts";
 import { TokenBucket } from "./throttle.ts";
 
 /** `Invoke`: the whole result in one response (docs/lambda-streaming.md §4). */
@@ -127,33 +127,15 @@ export function errorPayload(failure: InvocationFailure, requestId: string): Fun
   }
 }
 
-abstract class ApiSink implements InvocationSink {
-  readonly done: Promise<ResponseOutcome>;
-  protected finished = false;
-  protected clientGone = false;
-  protected bytes = 0;
+/**
+ * An Invoke API response: a failure is a Lambda API error or the function's error object, never a
+ * cut-off body; with LogType Tail it carries the end of the invocation's log.
+ */
+abstract class ApiSink extends ResponseSink<ApiSinkOptions> {
   private readonly lines: string[] = [];
   private linesBytes = 0;
   private readonly started = performance.now();
   private endedAt: number | null = null;
-  private resolveDone!: (outcome: ResponseOutcome) => void;
-
-  constructor(
-    protected readonly res: ServerResponse,
-    protected readonly options: ApiSinkOptions,
-  ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    // As with a Function URL, a caller that goes away does not stop the function.
-    res.once("close", () => {
-      if (!res.writableFinished) this.clientGone = true;
-    });
-  }
-
-  abstract streamStart(contentType: string): void;
-  abstract streamChunk(chunk: Buffer): Promise<void> | void;
-  abstract streamEnd(): void;
-  abstract buffered(contentType: string, body: Buffer): void;
-  abstract fail(failure: InvocationFailure): void;
 
   log(line: string): void {
     if (!this.options.tail) return;
@@ -186,10 +168,6 @@ abstract class ApiSink implements InvocationSink {
     ].join("\n")}\n`;
     const bytes = Buffer.from(text, "utf8");
     return bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)).toString("base64");
-  }
-
-  protected finish(outcome: ResponseOutcome): void {
-    this.resolveDone(outcome);
   }
 
   protected baseHeaders(): OutgoingHttpHeaders {
@@ -377,16 +355,7 @@ export class ResponseStreamInvoker extends ApiSink {
   }
 
   private write(bytes: Buffer): Promise<void> {
-    if (this.clientGone) return Promise.resolve();
-    if (this.res.write(bytes)) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.res.off("drain", done);
-        this.res.off("close", done);
-        resolve();
-      };
-      this.res.once("drain", done);
-      this.res.once("close", done);
-    });
+    if (this.clientGone || this.res.write(bytes)) return Promise.resolve();
+    return this.drained();
   }
 }

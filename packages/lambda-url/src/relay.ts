@@ -1,20 +1,9 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { InvocationFailure, InvocationSink } from "./environment.ts";
+import type { InvocationFailure } from "./environment.ts";
 import type { BandwidthLimit } from "./options.ts";
 import { INTEGRATION_CONTENT_TYPE, type Prelude, PreludeError, PreludeSplitter, parsePrelude } from "./prelude.ts";
+import { type ResponseOutcome, ResponseSink } from "./response-sink.ts";
 import { TokenBucket } from "./throttle.ts";
-
-/** How one invocation's HTTP response ended, for the log line and the stats. */
-export interface ResponseOutcome {
-  status: number;
-  /** Body bytes written to the client. */
-  bytes: number;
-  /** "ok", or why the response is an error or was cut off. */
-  result: "ok" | "function-error" | "init-error" | "timeout" | "crash" | "response-too-large" | "bad-prelude";
-  /** The client got status and headers, then a body without its end. */
-  truncated: boolean;
-  detail?: string;
-}
 
 export interface RelayOptions {
   requestId: string;
@@ -79,30 +68,8 @@ function headersFrom(prelude: Prelude, requestId: string, stripContentEncoding: 
   return headers;
 }
 
-abstract class ResponseSink implements InvocationSink {
-  readonly done: Promise<ResponseOutcome>;
-  protected finished = false;
-  protected bytes = 0;
-  protected clientGone = false;
-  private resolveDone!: (outcome: ResponseOutcome) => void;
-
-  constructor(
-    protected readonly res: ServerResponse,
-    protected readonly options: RelayOptions,
-  ) {
-    this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    // A client that disconnects does not stop the function (docs/lambda-streaming.md §2): the rest of
-    // its output is read and discarded.
-    res.once("close", () => {
-      if (!res.writableFinished) this.clientGone = true;
-    });
-  }
-
-  abstract streamStart(contentType: string): void;
-  abstract streamChunk(chunk: Buffer): Promise<void> | void;
-  abstract streamEnd(): void;
-  abstract buffered(contentType: string, body: Buffer): void;
-
+/** A Function URL's response: a failure is a 502 before the headers, a cut-off body after them. */
+abstract class FunctionUrlSink extends ResponseSink<RelayOptions> {
   fail(failure: InvocationFailure): void {
     this.finishWithFailure(failure.kind, describeFailure(failure));
   }
@@ -119,16 +86,10 @@ abstract class ResponseSink implements InvocationSink {
     this.res.socket?.end();
     this.finish({ status: this.res.statusCode, bytes: this.bytes, result, truncated: true, detail });
   }
-
-  protected finish(outcome: ResponseOutcome): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.resolveDone(outcome);
-  }
 }
 
 /** InvokeMode RESPONSE_STREAM: each chunk the function writes goes to the client as it comes. */
-export class StreamingRelay extends ResponseSink {
+export class StreamingRelay extends FunctionUrlSink {
   private splitter: PreludeSplitter | null = null;
   private rawContentType = "application/octet-stream";
   private readonly bucket: TokenBucket | null;
@@ -229,18 +190,6 @@ export class StreamingRelay extends ResponseSink {
       if (!this.res.write(slice)) await this.drained();
     }
   }
-
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        this.res.off("drain", done);
-        this.res.off("close", done);
-        resolve();
-      };
-      this.res.once("drain", done);
-      this.res.once("close", done);
-    });
-  }
 }
 
 export interface MappedResponse {
@@ -287,7 +236,7 @@ export function mapBufferedResult(payload: Buffer, contentType: string): MappedR
 }
 
 /** InvokeMode BUFFERED: the whole result is collected, mapped, and sent with a Content-Length. */
-export class BufferedResponder extends ResponseSink {
+export class BufferedResponder extends FunctionUrlSink {
   private chunks: Buffer[] = [];
   private size = 0;
   private streamContentType = "application/octet-stream";

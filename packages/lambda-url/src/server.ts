@@ -14,7 +14,8 @@ import {
   sendApiError,
 } from "./invoke-api.ts";
 import { type EnvironmentOptions, type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, resolveOptions } from "./options.ts";
-import { BufferedResponder, type ResponseOutcome, StreamingRelay, sendJsonError } from "./relay.ts";
+import { BufferedResponder, StreamingRelay, sendJsonError } from "./relay.ts";
+import type { ResponseOutcome } from "./response-sink.ts";
 import { currentRuntime, type RuntimeNode, resolveRuntimeNode } from "./runtime.ts";
 
 export interface FunctionUrlStats {
