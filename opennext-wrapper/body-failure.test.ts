@@ -1,6 +1,7 @@
 // The wrapper under AWS's runtime interface client behind the local Function URL, with OpenNext's own
 // OpenNextNodeResponse writing the body: a body that fails after the headers must reach the client
-// as a cut-off transfer, never as a clean end (and a body that ends must still end cleanly).
+// as a cut-off transfer, never as a clean end (and a body that ends must still end cleanly); a status
+// a page asks for before its first byte replaces the 200 (lib/response-status.ts).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -108,6 +109,24 @@ describe("a body that fails after the headers (OpenNextNodeResponse destroyed wi
     assert.equal(res.body, "id,name\r\n1,first\r\n");
     assert.equal(res.complete, false);
     assertFailedWithBodyError("/binary/fail");
+  });
+
+  test("a 503 asked for before the first write is the status sent, with its headers", async () => {
+    const res = await get(`${server.url}/unavailable`);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers["retry-after"], "5");
+    assert.equal(res.headers["content-type"], "text/csv; charset=utf-8");
+    assert.equal(res.body, "id,name\r\n1,first\r\n2,second\r\n");
+    assert.equal(res.complete, true);
+  });
+
+  test("a 503 asked for after the first write is refused: the 200 stands, and the next request is its own", async () => {
+    const late = await get(`${server.url}/late`);
+    assert.equal(late.status, 200);
+    assert.equal(late.headers["retry-after"], undefined);
+    assert.match(late.body, /late 503 refused/);
+    const next = await get(`${server.url}/ok`);
+    assert.equal(next.status, 200);
   });
 
   test("the function keeps serving after a failed body", async () => {

@@ -14,6 +14,8 @@
 //   fails the invocation, so the runtime ends the stream with its error trailer and the client's
 //   transfer is cut off. OpenNext only pipes its response into the stream, and `pipe()` never ends
 //   the destination on an error: the stream stayed open until the function timed out.
+// - a page's request for another status than 200 (lib/response-status.ts: Next 16 lets a page set
+//   no 503) is applied when the status line is written.
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
 // (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
@@ -24,6 +26,7 @@ import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/a
 import type { Wrapper, WrapperHandler } from "@opennextjs/aws/types/overrides.js";
 // Also declares the runtime's global `awslambda` (streamifyResponse, HttpResponseStream).
 import type {} from "aws-lambda";
+import { applyStatusOverride, createResponseStatusChannel, withResponseStatusChannel } from "../lib/response-status.ts";
 import { NO_SCRIPT_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "../lib/security-headers.ts";
 
 interface LambdaRuntimeGlobal {
@@ -258,6 +261,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
     let headersWritten = false;
     let body: Promise<void> | undefined;
+    const statusChannel = createResponseStatusChannel();
 
     const streamCreator: StreamCreator = {
       // Streamed chunks are never read back on this path (the returned InternalResult's body is
@@ -265,11 +269,11 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
       retainChunks: false,
       writeHeaders(prelude) {
         headersWritten = true;
-        const headers = { ...prelude.headers };
+        const { statusCode, headers } = applyStatusOverride(statusChannel, prelude);
         const encoding = chooseResponseEncoding({
           method: internalEvent.method,
           acceptEncoding,
-          statusCode: prelude.statusCode,
+          statusCode,
           contentType: headerValue(headers, "content-type"),
           contentEncoding: headerValue(headers, "content-encoding"),
           policy,
@@ -288,7 +292,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
         // followed directly by end() sends no prelude at all (docs/lambda-streaming.md §1), which would
         // turn an empty 404 or redirect into a raw 200.
         responseStream.setContentType(INTEGRATION_CONTENT_TYPE);
-        responseStream.write(JSON.stringify({ statusCode: prelude.statusCode, headers, cookies: prelude.cookies }));
+        responseStream.write(JSON.stringify({ statusCode, headers, cookies: prelude.cookies }));
         responseStream.write(PRELUDE_SEPARATOR);
         if (encoding === "identity") {
           body = bodyOutcome(responseStream);
@@ -318,7 +322,9 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
       void tracked.finally(() => pending.delete(tracked));
     };
 
-    const result = await handler(internalEvent, { streamCreator, waitUntil });
+    const result = await withResponseStatusChannel(statusChannel, () =>
+      handler(internalEvent, { streamCreator, waitUntil }),
+    );
 
     // Node-runtime routes write their headers through the StreamCreator. A result that never did
     // (an edge-runtime route) is sent from the InternalResult instead.

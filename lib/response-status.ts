@@ -1,0 +1,67 @@
+// A status a page asks for, carried to the layer that writes the status line. Next 16's App Router
+// lets a page choose only 404, 401 and 403 (notFound, unauthorized, forbidden) or a redirect, yet
+// `/bikes/buffered` must answer 503 with Retry-After when DynamoDB fails before its first byte
+// (decision 023). On Lambda our streaming wrapper writes the status line itself, so it runs each
+// request inside a channel the page can write to; under `next start` and `next dev` there is none.
+import { AsyncLocalStorage } from "node:async_hooks";
+
+export interface StatusOverride {
+  status: number;
+  headers: Record<string, string>;
+}
+
+/** One request's channel: what the page asked for, and whether the status line is already out. */
+export interface ResponseStatusChannel {
+  override: StatusOverride | undefined;
+  statusSent: boolean;
+}
+
+// The wrapper is bundled by OpenNext's esbuild and the page by Next's compiler, so each has its own
+// copy of this module: the storage lives on the one global both share.
+const STORAGE_KEY = Symbol.for("firstbyte.response-status-channel");
+
+function storage(): AsyncLocalStorage<ResponseStatusChannel> {
+  const shared = globalThis as { [STORAGE_KEY]?: AsyncLocalStorage<ResponseStatusChannel> };
+  shared[STORAGE_KEY] ??= new AsyncLocalStorage();
+  return shared[STORAGE_KEY];
+}
+
+export function createResponseStatusChannel(): ResponseStatusChannel {
+  return { override: undefined, statusSent: false };
+}
+
+/** Runs `handle` (one request) with `channel` open to it and everything it calls. */
+export function withResponseStatusChannel<T>(channel: ResponseStatusChannel, handle: () => T): T {
+  return storage().run(channel, handle);
+}
+
+/**
+ * Asks for `status` and `headers` in place of the 200 the page would get. True when they will be
+ * sent; false when nothing can carry them (no channel: `next start`, `next dev`) or the status line
+ * is already out (a streamed page), and the caller must fail some other way.
+ */
+export function requestResponseStatus(status: number, headers: Record<string, string> = {}): boolean {
+  const channel = storage().getStore();
+  if (channel === undefined || channel.statusSent) return false;
+  channel.override = { status, headers };
+  return true;
+}
+
+/**
+ * The status line to send: the page's request replaces a 200 only. Any other status is Next's own
+ * verdict (a 404, a redirect, a 500 from a render that crashed after the request) and stands.
+ * Returns a copy of the headers, which the caller may change.
+ */
+export function applyStatusOverride(
+  channel: ResponseStatusChannel,
+  prelude: { statusCode: number; headers: Record<string, string> },
+): { statusCode: number; headers: Record<string, string> } {
+  channel.statusSent = true;
+  const override = channel.override;
+  const headers = { ...prelude.headers };
+  if (override === undefined || prelude.statusCode !== 200) return { statusCode: prelude.statusCode, headers };
+  for (const name of Object.keys(override.headers)) {
+    for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+  }
+  return { statusCode: override.status, headers: { ...headers, ...override.headers } };
+}
