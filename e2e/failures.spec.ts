@@ -168,14 +168,54 @@ test("/api/bikes?mode=buffered answers 503 with Retry-After when DynamoDB fails,
   expect(body.cursor).toBeUndefined();
 });
 
-test("/bikes/buffered answers an error status, never a short list, when DynamoDB fails (decision 013)", async ({
+test("/bikes/buffered answers 503 with Retry-After and a server-rendered message, never a short list (decision 023)", async ({
   faults,
 }) => {
   await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
   const response = await fetch(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
-  // Next 16 lets a page set no 503: it answers 500 for the error the page rethrows after logging it.
-  expect(response.status).toBe(500);
+  expect(response.status).toBe(503);
+  expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+  expect(response.headers.get("cache-control")).toBe("no-store");
+  expect(response.headers.get("content-type")).toContain("text/html");
   const html = await response.text();
+  // The first Scan page was read, and dropped: the page is the whole catalog or nothing.
   expect(rowIds(html)).toEqual([]);
+  // The message is in the HTML itself, so it reads without JavaScript.
+  expect(attribute(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
+  expect(html).toContain("The catalog&#x27;s database stopped answering, so no bikes were sent");
+  expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
+  expect(linkOf(html, "catalog-streamed")).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
   expect(html).not.toMatch(/\bat .+\.js:\d+/);
+  expect((await faults.state()).counts.Scan?.faulted).toBeGreaterThan(0);
+
+  // DynamoDB is back: "Try again" is the same request, which now answers every bike.
+  await faults.clearFaults();
+  const again = await fetch(linkOf(html, "catalog-retry"));
+  expect(again.status).toBe(200);
+  expect(again.headers.get("retry-after")).toBeNull();
+  expect(rowIds(await again.text())).toHaveLength(EXPECTED_BIKES);
+});
+
+test("in Chromium the buffered page's 503 shows its message with JavaScript off, and hydrates with it on", async ({
+  browser,
+  page,
+  faults,
+  consoleErrors,
+}) => {
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
+  const noScript = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noScript.newPage();
+  const plainResponse = await plain.goto(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
+  expect(plainResponse?.status()).toBe(503);
+  await expect(plain.locator("#catalog-unavailable")).toBeVisible();
+  await expect(plain.locator("#catalog-unavailable")).toContainText("no bikes were sent");
+  await noScript.close();
+
+  const response = await page.goto(`/bikes/buffered?pageSize=${PAGE}`);
+  expect(response?.status()).toBe(503);
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator("#catalog-unavailable")).toBeVisible();
+  await expect(page.locator("[data-bike-id]")).toHaveCount(0);
+  // Chromium reports the document's own status; nothing else may fail.
+  expect(consoleErrors.filter((error) => !/status of 503/.test(error))).toEqual([]);
 });

@@ -17,7 +17,7 @@ import {
   exportFileName,
 } from "./bike-export";
 import { type BikePage, exportBikePages } from "./catalog";
-import { describeScanFailure, logScanFailure } from "./scan-failure";
+import { describeScanFailure, logScanFailure, RETRY_AFTER_SECONDS } from "./scan-failure";
 
 /**
  * The whole catalog as a CSV (or gzipped CSV) download. The first Scan page is read before the
@@ -38,7 +38,7 @@ export async function exportResponse(
     logScanFailure({ route, requestId, pagesServed: 0, bikesServed: 0, failure });
     return Response.json(
       { error: failure.code, message: `${failure.reason}; nothing was exported, try again. Request id ${requestId}.` },
-      { status: 503, headers: { "cache-control": "no-store", "retry-after": "5" } },
+      { status: 503, headers: { "cache-control": "no-store", "retry-after": String(RETRY_AFTER_SECONDS) } },
     );
   }
 

@@ -47,6 +47,12 @@ export function describeScanFailure(error: unknown): ScanFailure {
   return { code: "scan_failed", ...named, reason: "The catalog could not be read to the end" };
 }
 
+/**
+ * Retry-After of a 503 sent before any byte (the buffered page, `?mode=buffered`, the export): the SDK
+ * has already retried with backoff, so the failure is not a blip, yet it is worth another try soon.
+ */
+export const RETRY_AFTER_SECONDS = 5;
+
 export interface FailureLogFields {
   route: string;
   requestId: string;

@@ -5,14 +5,17 @@ import type { Bike } from "@/lib/bike";
 import { allBikes, type CatalogRead, cursorFor, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
-import { describeScanFailure, logScanFailure, requestIdFrom, type ScanFailure } from "@/lib/scan-failure";
+import {
+  describeScanFailure,
+  logScanFailure,
+  RETRY_AFTER_SECONDS,
+  requestIdFrom,
+  type ScanFailure,
+} from "@/lib/scan-failure";
 
 export const dynamic = "force-dynamic";
 
 const ROUTE = "/api/bikes";
-// How long a client should wait before asking again after DynamoDB failed: the SDK has already
-// retried with backoff, so the failure is not a blip.
-const RETRY_AFTER_SECONDS = "5";
 const BUDGET_NAMES = { bytes: "byte budget", time: "time budget", scanRequests: "Scan request budget" } as const;
 
 /** Where to go on after a read: a cursor for a one-segment scan, or a plain word that it starts over. */
@@ -61,7 +64,7 @@ export async function GET(request: Request): Promise<Response> {
       };
       return Response.json(body, {
         status: 503,
-        headers: { "retry-after": RETRY_AFTER_SECONDS, "cache-control": "no-store" },
+        headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" },
       });
     }
     const headers: Record<string, string> = { "cache-control": "no-store" };

@@ -3,12 +3,14 @@ import { headers } from "next/headers";
 import { BikeRows, estimatedHtmlBytes, SHELL_HTML_BYTES } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
+import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { BadRequest } from "@/components/errors/BadRequest";
 import type { Bike } from "@/lib/bike";
 import { allBikes, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { describeScanFailure, logScanFailure, requestIdFrom } from "@/lib/scan-failure";
+import { requestResponseStatus } from "@/lib/response-status";
+import { describeScanFailure, logScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Buffered catalog" };
@@ -26,15 +28,25 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
   try {
     bikes = await allBikes(read, estimatedHtmlBytes);
   } catch (error) {
-    logScanFailure({
-      route: "/bikes/buffered",
-      requestId: requestIdFrom(await headers()),
-      pagesServed: 0,
-      bikesServed: 0,
-      failure: describeScanFailure(error),
+    const failure = describeScanFailure(error);
+    const requestId = requestIdFrom(await headers());
+    logScanFailure({ route: "/bikes/buffered", requestId, pagesServed: 0, bikesServed: 0, failure });
+    // Nothing has been sent, so the status can still say it: 503, try again shortly (decision 023).
+    // Where no layer can set it (`next start`, `next dev`), Next's 500 is the honest answer left.
+    const unavailable = requestResponseStatus(503, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+      "cache-control": "no-store",
     });
-    // Nothing has been sent, so Next answers with an error status rather than a short list.
-    throw error;
+    if (!unavailable) throw error;
+    return (
+      <CatalogUnavailable
+        failure={failure}
+        retryAfterSeconds={RETRY_AFTER_SECONDS}
+        pathname="/bikes/buffered"
+        search={search}
+        requestId={requestId}
+      />
+    );
   }
   return (
     <main>
