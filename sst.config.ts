@@ -59,6 +59,14 @@ const STRIP_ACCEPT_ENCODING = `
   }
 `;
 
+// CloudFront caches a 5xx from the origin for 10 s by default and ignores no-store on a 503 (only
+// 404, 410, 414 and 501 honour it; docs/lambda-streaming.md §3). The app answers 503 with
+// Retry-After: 5 when DynamoDB fails before a byte was sent (lib/scan-failure.ts
+// RETRY_AFTER_SECONDS, docs/decisions/023-buffered-page-503.md): the edge keeps that 503 as long as
+// Retry-After says, so a client that waits as told reaches the function again, while everyone
+// asking for the same URL in between gets the 503 from the edge instead of adding to the load.
+const UNAVAILABLE_ERROR_CACHING_S = 5;
+
 export default $config({
   app(input) {
     return {
@@ -153,6 +161,8 @@ export default $config({
           args.defaultCacheBehavior = $util
             .all([args.defaultCacheBehavior, securityHeaders.id])
             .apply(([behavior, policyId]) => ({ ...behavior, responseHeadersPolicyId: policyId }));
+          // No response page: the function's own 503 document is what the viewer gets.
+          args.customErrorResponses = [{ errorCode: 503, errorCachingMinTtl: UNAVAILABLE_ERROR_CACHING_S }];
         },
       },
       // "oac": the Function URL takes only SigV4-signed requests from this distribution, so
@@ -167,7 +177,7 @@ export default $config({
       },
       // Caching: SST's default policy is kept on purpose. Its TTLs default to 0 and follow
       // the origin's Cache-Control, so dynamic pages (Next sends `private, no-cache, no-store`)
-      // are never cached, while hashed assets served through the same single cache behaviour
+      // are never cached (error statuses aside, see UNAVAILABLE_ERROR_CACHING_S), while hashed assets served through the same single cache behaviour
       // stay cached at the edge. The managed CachingDisabled policy would lose the latter.
       // The origin request policy is SST's default too: the managed AllViewerExceptHostHeader,
       // since a Function URL rejects a Host header that is not its own.

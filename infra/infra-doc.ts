@@ -80,6 +80,7 @@ interface ShownInputs {
     referrerPolicy?: { referrerPolicy: string; override: boolean };
   };
   orderedCacheBehaviors?: unknown[];
+  customErrorResponses?: { errorCode: number; errorCachingMinTtl?: number; responsePagePath?: string }[];
   priceClass?: string;
   minTtl?: number;
   defaultTtl?: number;
@@ -160,6 +161,10 @@ function describeResource(resource: RecordedResource, name: (value: unknown) => 
         `${(behavior.lambdaFunctionAssociations ?? []).length} Lambda@Edge`,
         `${(input.orderedCacheBehaviors ?? []).length} other behaviours`,
         `price class ${input.priceClass ?? "default"}`,
+        ...(input.customErrorResponses ?? []).map(
+          (response) =>
+            `${response.errorCode} kept at the edge ${response.errorCachingMinTtl ?? 10} s${response.responsePagePath ? `, shown as ${response.responsePagePath}` : ""}`,
+        ),
       ].join("; ");
     }
     case "aws:cloudfront/cachePolicy:CachePolicy": {

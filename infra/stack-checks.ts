@@ -1,5 +1,7 @@
 // The stack's promises, checked against a recording of what sst.config.ts registers. Each check
 // returns the broken promises as sentences; an empty list means the stack keeps them all.
+
+import { RETRY_AFTER_SECONDS } from "../lib/scan-failure";
 import type { RecordedResource, StackRecording } from "./recording";
 
 export const SERVER_RUNTIME = "nodejs22.x";
@@ -246,6 +248,31 @@ export function checkSecurityHeaders(recording: StackRecording): string[] {
   return problems;
 }
 
+/**
+ * The edge keeps a 503 no longer than the Retry-After the app sends with it, so a client that
+ * waits as told reaches the function again (CloudFront's default is 10 s, whatever Cache-Control says).
+ */
+export function checkUnavailableCaching(recording: StackRecording): string[] {
+  const distributions = byType(recording, "aws:cloudfront/distribution:Distribution");
+  if (distributions.length !== 1) return [`the stack has ${distributions.length} distributions, not one`];
+  const responses = (distributions[0]!.inputs.customErrorResponses ?? []) as {
+    errorCode: number;
+    errorCachingMinTtl?: number;
+    responsePagePath?: string;
+  }[];
+  const unavailable = responses.find((response) => response.errorCode === 503);
+  if (unavailable?.errorCachingMinTtl === undefined)
+    return ["the distribution caches a 503 for CloudFront's default 10 s, longer than its Retry-After"];
+  const problems: string[] = [];
+  if (unavailable.errorCachingMinTtl > RETRY_AFTER_SECONDS)
+    problems.push(
+      `the distribution caches a 503 for ${unavailable.errorCachingMinTtl} s, longer than its Retry-After (${RETRY_AFTER_SECONDS} s)`,
+    );
+  if (unavailable.responsePagePath !== undefined)
+    problems.push(`the distribution replaces the function's 503 with ${unavailable.responsePagePath}`);
+  return problems;
+}
+
 /** Every promise that needs no execution of the viewer-request function. */
 export function checkStack(recording: StackRecording, expectedReservedConcurrency: number): string[] {
   return [
@@ -256,5 +283,6 @@ export function checkStack(recording: StackRecording, expectedReservedConcurrenc
     ...checkBuild(recording),
     ...checkServerBuild(recording),
     ...checkSecurityHeaders(recording),
+    ...checkUnavailableCaching(recording),
   ];
 }

@@ -20,6 +20,7 @@ import {
   checkServerRole,
   checkStack,
   checkTable,
+  checkUnavailableCaching,
   roleOf,
   serverFunction,
 } from "./stack-checks";
@@ -89,6 +90,10 @@ for (const stage of STAGES) {
 
     test("HSTS for a year on every response of the distribution, the function's and S3's", () => {
       assert.deepEqual(checkSecurityHeaders(recording(stage)), []);
+    });
+
+    test("a 503 stays at the edge no longer than its Retry-After, with the function's own document", () => {
+      assert.deepEqual(checkUnavailableCaching(recording(stage)), []);
     });
 
     for (const page of ["/bikes", "/api/bikes"]) {
@@ -162,6 +167,44 @@ function matching(problems: string[], pattern: RegExp): void {
 describe("the checks fail on a broken stack", () => {
   test("the unbroken dev recording passes every check", () => {
     assert.deepEqual(checkStack(recording("dev"), RESERVED_CONCURRENCY), []);
+  });
+
+  test("the 503 error caching dropped, longer than Retry-After, or a custom page in its place", () => {
+    const unavailable = (stack: StackRecording) =>
+      (
+        byType(stack, "aws:cloudfront/distribution:Distribution")[0]!.inputs.customErrorResponses as {
+          errorCode: number;
+          errorCachingMinTtl?: number;
+          responsePagePath?: string;
+        }[]
+      ).find((response) => response.errorCode === 503)!;
+    matching(
+      checkStack(
+        broken((stack) => {
+          delete byType(stack, "aws:cloudfront/distribution:Distribution")[0]!.inputs.customErrorResponses;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /caches a 503 for CloudFront's default 10 s/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          unavailable(stack).errorCachingMinTtl = 60;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /caches a 503 for 60 s, longer than its Retry-After \(5 s\)/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          unavailable(stack).responsePagePath = "/503.html";
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /replaces the function's 503 with \/503.html/,
+    );
   });
 
   test("the response headers policy dropped from the distribution, or its HSTS shortened", () => {
