@@ -219,3 +219,26 @@ test("in Chromium the buffered page's 503 shows its message with JavaScript off,
   // Chromium reports the document's own status; nothing else may fail.
   expect(consoleErrors.filter((error) => !/status of 503/.test(error))).toEqual([]);
 });
+
+test("a client-side navigation to the failing buffered page shows the same message, and Try again recovers", async ({
+  page,
+  faults,
+  consoleErrors,
+}) => {
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("data-hydrated", "true");
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
+  // Next's router fetches the page's RSC payload, whose 200 is sent before the page renders
+  // (decision 023): the message comes in the payload, not in React's error boundary.
+  await page.getByRole("link", { name: "Buffered catalog" }).click();
+  await expect(page).toHaveURL(/\/bikes\/buffered$/);
+  await expect(page.locator("#catalog-unavailable")).toBeVisible();
+  await expect(page.locator("#catalog-unavailable")).toHaveAttribute("data-error-code", "dynamodb_unavailable");
+  await expect(page.getByRole("heading", { name: "Something went wrong" })).toHaveCount(0);
+  await expect(page.locator("[data-bike-id]")).toHaveCount(0);
+
+  await faults.clearFaults();
+  await page.locator("#catalog-retry").click();
+  await expect(page.locator("[data-bike-id]")).toHaveCount(EXPECTED_BIKES);
+  expect(consoleErrors).toEqual([]);
+});

@@ -14,18 +14,18 @@ const nextPrelude = () => ({
 });
 
 test("without a channel (next start, next dev) a request is refused, so the caller fails another way", () => {
-  assert.equal(requestResponseStatus(503, { "retry-after": "5" }), false);
+  assert.equal(requestResponseStatus(503, { "retry-after": "5" }), "no-channel");
 });
 
 test("a status asked for deep in the request's async work replaces its 200, headers merged by name", async () => {
   const channel = createResponseStatusChannel();
   const accepted = await withResponseStatusChannel(channel, async () => {
     await sleep(1);
-    return await new Promise<boolean>((resolve) =>
+    return await new Promise((resolve) =>
       setImmediate(() => resolve(requestResponseStatus(503, { "retry-after": "5", "cache-control": "no-store" }))),
     );
   });
-  assert.equal(accepted, true);
+  assert.equal(accepted, "accepted");
   assert.deepEqual(applyStatusOverride(channel, nextPrelude()), {
     statusCode: 503,
     headers: { "Content-Type": "text/html; charset=utf-8", "retry-after": "5", "cache-control": "no-store" },
@@ -50,7 +50,7 @@ test("once the status line is out a request is refused (a streamed page cannot c
   const channel = createResponseStatusChannel();
   withResponseStatusChannel(channel, () => {
     applyStatusOverride(channel, nextPrelude());
-    assert.equal(requestResponseStatus(503), false);
+    assert.equal(requestResponseStatus(503), "status-already-sent");
   });
   assert.equal(channel.override, undefined);
 });

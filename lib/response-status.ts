@@ -36,15 +36,20 @@ export function withResponseStatusChannel<T>(channel: ResponseStatusChannel, han
 }
 
 /**
- * Asks for `status` and `headers` in place of the 200 the page would get. True when they will be
- * sent; false when nothing can carry them (no channel: `next start`, `next dev`) or the status line
- * is already out (a streamed page), and the caller must fail some other way.
+ * What became of a request: "accepted" (it will be the status sent), "status-already-sent" (the
+ * response's status line is out, as it is for a client-side navigation's RSC payload, which Next
+ * starts streaming before the page renders), "no-channel" (nothing can carry it: `next start`,
+ * `next dev`).
  */
-export function requestResponseStatus(status: number, headers: Record<string, string> = {}): boolean {
+export type StatusRequestAnswer = "accepted" | "status-already-sent" | "no-channel";
+
+/** Asks for `status` and `headers` in place of the 200 the page would get. */
+export function requestResponseStatus(status: number, headers: Record<string, string> = {}): StatusRequestAnswer {
   const channel = storage().getStore();
-  if (channel === undefined || channel.statusSent) return false;
+  if (channel === undefined) return "no-channel";
+  if (channel.statusSent) return "status-already-sent";
   channel.override = { status, headers };
-  return true;
+  return "accepted";
 }
 
 /**

@@ -32,12 +32,14 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
     const requestId = requestIdFrom(await headers());
     logScanFailure({ route: "/bikes/buffered", requestId, pagesServed: 0, bikesServed: 0, failure });
     // Nothing has been sent, so the status can still say it: 503, try again shortly (decision 023).
-    // Where no layer can set it (`next start`, `next dev`), Next's 500 is the honest answer left.
-    const unavailable = requestResponseStatus(503, {
+    const answer = requestResponseStatus(503, {
       "retry-after": String(RETRY_AFTER_SECONDS),
       "cache-control": "no-store",
     });
-    if (!unavailable) throw error;
+    // No layer can set it (`next start`, `next dev`): Next's 500, never a 200 that reads as an error.
+    if (answer === "no-channel") throw error;
+    // "status-already-sent" is a client-side navigation: Next streams the RSC payload's 200 before
+    // the page renders, and the router shows the message in place, as the document's 503 would.
     return (
       <CatalogUnavailable
         failure={failure}
