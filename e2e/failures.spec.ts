@@ -182,7 +182,9 @@ test("/bikes/buffered answers 503 with Retry-After and a server-rendered message
   expect(rowIds(html)).toEqual([]);
   // The message is in the HTML itself, so it reads without JavaScript.
   expect(attribute(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
-  expect(html).toContain("The catalog&#x27;s database stopped answering, so no bikes were sent");
+  expect(html.replace(/<[^>]+>/g, "")).toContain(
+    "The catalog&#x27;s database stopped answering, so no bikes were sent",
+  );
   expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
   expect(linkOf(html, "catalog-streamed")).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
   expect(html).not.toMatch(/\bat .+\.js:\d+/);
@@ -218,6 +220,29 @@ test("in Chromium the buffered page's 503 shows its message with JavaScript off,
   await expect(page.locator("[data-bike-id]")).toHaveCount(0);
   // Chromium reports the document's own status; nothing else may fail.
   expect(consoleErrors.filter((error) => !/status of 503/.test(error))).toEqual([]);
+});
+
+test("a bike's page answers a failed GetItem with 503, Retry-After and the message; 404 and 200 stay", async ({
+  faults,
+}) => {
+  const id = rowIds(await (await fetch(`${targetUrl()}/bikes/buffered?limit=1`)).text())[0];
+  expect(id).toBeTruthy();
+  await faults.setFaults([{ operation: "GetItem", fault: { kind: "http500" } }]);
+  const response = await fetch(`${targetUrl()}/bikes/${id}`);
+  expect(response.status).toBe(503);
+  expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+  const html = await response.text();
+  expect(attribute(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
+  expect(html.replace(/<[^>]+>/g, "")).toContain("stopped answering, so this bike could not be shown");
+  expect(html).toContain("<title>Catalog unavailable · Firstbyte</title>");
+  expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes/${id}`);
+  expect(html).not.toMatch(/\bat .+\.js:\d+/);
+  // One GetItem for the page and its title (memoised), retried by the SDK.
+  expect((await faults.state()).counts.GetItem?.faulted).toBeGreaterThan(0);
+
+  await faults.clearFaults();
+  expect((await fetch(linkOf(html, "catalog-retry"))).status).toBe(200);
+  expect((await fetch(`${targetUrl()}/bikes/no-such-bike`)).status).toBe(404);
 });
 
 test("a client-side navigation to the failing buffered page shows the same message, and Try again recovers", async ({

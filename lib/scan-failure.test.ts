@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { describeScanFailure, requestIdFrom } from "./scan-failure";
+import { describe, it, mock } from "node:test";
+import { applyStatusOverride, createResponseStatusChannel, withResponseStatusChannel } from "./response-status";
+import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "./scan-failure";
 
 /** An error shaped as the AWS SDK throws it. */
 function sdkError(name: string, status?: number, code?: string): Error {
@@ -39,5 +40,44 @@ describe("requestIdFrom", () => {
   it("prefers the trace id AWS adds to Function URL requests", () => {
     assert.equal(requestIdFrom(new Headers({ "x-amzn-trace-id": "Root=1-abc" })), "Root=1-abc");
     assert.match(requestIdFrom(new Headers()), /^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("answerUnavailable", () => {
+  const failure = describeScanFailure(sdkError("InternalServerError", 500));
+
+  /** The JSON lines the call writes to stderr. */
+  function logged(call: () => boolean): { answer: boolean; lines: Record<string, unknown>[] } {
+    const error = mock.method(console, "error", () => {});
+    try {
+      const answer = call();
+      return { answer, lines: error.mock.calls.map((entry) => JSON.parse(String(entry.arguments[0]))) };
+    } finally {
+      error.mock.restore();
+    }
+  }
+
+  it("asks for 503 with Retry-After and no-store, and logs the failed GetItem once", () => {
+    const channel = createResponseStatusChannel();
+    const { answer, lines } = logged(() =>
+      withResponseStatusChannel(channel, () =>
+        answerUnavailable({ route: "/bikes/[id]", operation: "GetItem", requestId: "r-1", failure }),
+      ),
+    );
+    assert.equal(answer, true);
+    assert.deepEqual(applyStatusOverride(channel, { statusCode: 200, headers: {} }), {
+      statusCode: 503,
+      headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" },
+    });
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0]?.event, "catalog_get_failed");
+    assert.equal(lines[0]?.route, "/bikes/[id]");
+    assert.equal(lines[0]?.code, "dynamodb_unavailable");
+  });
+
+  it("says the page must rethrow where nothing can set the status (next start, next dev), and still logs", () => {
+    const { answer, lines } = logged(() => answerUnavailable({ route: "/bikes/buffered", requestId: "r-2", failure }));
+    assert.equal(answer, false);
+    assert.equal(lines[0]?.event, "catalog_scan_failed");
   });
 });

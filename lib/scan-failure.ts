@@ -1,5 +1,7 @@
 // What a reader, a program and the server log are told when DynamoDB fails after a response has
-// started. Pure except for the one log line, so it is unit-tested directly.
+// started, or before its first byte. Pure except for the log line and the status request, so it is
+// unit-tested directly.
+import { requestResponseStatus } from "./response-status";
 
 /** Machine-readable reason, sent in the NDJSON error line and on the HTML error row. */
 export type ScanFailureCode = "dynamodb_unavailable" | "dynamodb_throttled" | "scan_failed";
@@ -55,6 +57,8 @@ export const RETRY_AFTER_SECONDS = 5;
 
 export interface FailureLogFields {
   route: string;
+  /** The DynamoDB operation that failed; "Scan" when unset. */
+  operation?: "Scan" | "GetItem";
   requestId: string;
   /** Scan pages sent to the client before the failure. */
   pagesServed: number;
@@ -63,11 +67,18 @@ export interface FailureLogFields {
 }
 
 /** One JSON line on stderr per failure (CloudWatch keeps it as one event); no stack, no item data. */
-export function logScanFailure({ route, requestId, pagesServed, bikesServed, failure }: FailureLogFields): void {
+export function logScanFailure({
+  route,
+  operation = "Scan",
+  requestId,
+  pagesServed,
+  bikesServed,
+  failure,
+}: FailureLogFields): void {
   console.error(
     JSON.stringify({
       level: "error",
-      event: "catalog_scan_failed",
+      event: operation === "Scan" ? "catalog_scan_failed" : "catalog_get_failed",
       route,
       requestId,
       pagesServed,
@@ -77,6 +88,27 @@ export function logScanFailure({ route, requestId, pagesServed, bikesServed, fai
       ...(failure.errorCode ? { errorCode: failure.errorCode } : {}),
     }),
   );
+}
+
+/**
+ * For a page that sends nothing before its DynamoDB reads are done (decision 023): logs the failure
+ * and asks for 503 with Retry-After. False when nothing can set that status (`next start`, `next
+ * dev`): the page must rethrow, so Next answers 500 rather than a 200 that reads as an error. True:
+ * the page renders its message, as a 503 document or, for a client-side navigation, in an RSC
+ * payload whose 200 Next sent before the page rendered.
+ */
+export function answerUnavailable(fields: {
+  route: string;
+  operation?: FailureLogFields["operation"];
+  requestId: string;
+  failure: ScanFailure;
+}): boolean {
+  logScanFailure({ ...fields, pagesServed: 0, bikesServed: 0 });
+  const answer = requestResponseStatus(503, {
+    "retry-after": String(RETRY_AFTER_SECONDS),
+    "cache-control": "no-store",
+  });
+  return answer !== "no-channel";
 }
 
 /**

@@ -1,26 +1,30 @@
+import type { ReactNode } from "react";
 import type { ScanFailure } from "@/lib/scan-failure";
-import { hrefAgain } from "./catalog-links";
 
 export interface CatalogUnavailableProps {
   failure: ScanFailure;
+  /** What the failure cost this page, after "<what failed>, so": "no bikes were sent", … */
+  consequence: ReactNode;
   /** Seconds the response's Retry-After asks a client to wait. */
   retryAfterSeconds: number;
-  /** The page that failed and its query, for "try again". */
-  pathname: string;
-  search: URLSearchParams;
+  /** The same request again. */
+  retryHref: string;
+  /** Another way on, after "Try again in N seconds" (a sentence starting with ", or"). */
+  alternative?: ReactNode;
   requestId: string;
 }
 
 /**
- * The whole answer of a buffered page whose scan failed before anything was sent (a 503): what
- * failed, that no bikes were sent rather than a list that would look complete, and where to go.
- * Plain HTML with plain links, readable without JavaScript.
+ * The whole answer of a page whose DynamoDB read failed before anything was sent (a 503, decision
+ * 023): what failed, what the reader did not get, and where to go. Plain HTML with plain links,
+ * readable without JavaScript.
  */
 export function CatalogUnavailable({
   failure,
+  consequence,
   retryAfterSeconds,
-  pathname,
-  search,
+  retryHref,
+  alternative,
   requestId,
 }: CatalogUnavailableProps) {
   return (
@@ -28,18 +32,14 @@ export function CatalogUnavailable({
       <h1>The catalog is unavailable</h1>
       <div className="error" id="catalog-unavailable" role="alert" data-error-code={failure.code}>
         <p>
-          <strong>{`${failure.reason}, so no bikes were sent:`}</strong> this page shows the whole catalog or nothing,
-          never a short list that would look whole.
+          <strong>{`${failure.reason}, so`}</strong> {consequence}
         </p>
         <p>
-          <a href={hrefAgain(pathname, search)} id="catalog-retry">
+          <a href={retryHref} id="catalog-retry">
             Try again
-          </a>{" "}
-          {`in ${retryAfterSeconds} seconds, or read the `}
-          <a href={hrefAgain("/bikes", search)} id="catalog-streamed">
-            streamed catalog
           </a>
-          , which keeps the bikes it could read. <small>Reference {requestId}.</small>
+          {` in ${retryAfterSeconds} seconds`}
+          {alternative ?? "."} <small>Reference {requestId}.</small>
         </p>
       </div>
     </main>

@@ -1,8 +1,12 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { formatPrice, formatWeight } from "@/components/catalog/format";
+import type { Bike } from "@/lib/bike";
 import { getBike } from "@/lib/catalog";
+import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
 
 type Params = Promise<{ id: string }>;
 
@@ -16,13 +20,35 @@ function bikeId({ id }: { id: string }): string {
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const bike = await getBike(bikeId(await params));
+  // The page reads the same memoised GetItem and answers its failure; the title only names it.
+  const bike = await getBike(bikeId(await params)).catch(() => null);
+  if (bike === null) return { title: "Catalog unavailable" };
   return { title: bike ? `${bike.brand} ${bike.model}` : "Bike not found" };
 }
 
-/** One bike by its id (GetItem). No Suspense above it, so notFound() still sets a 404 status. */
+/**
+ * One bike by its id (GetItem). No Suspense above it, so notFound() still sets a 404 status, and a
+ * failed GetItem a 503 (decision 023).
+ */
 export default async function BikePage({ params }: { params: Params }) {
-  const bike = await getBike(bikeId(await params));
+  const id = bikeId(await params);
+  let bike: Bike | undefined;
+  try {
+    bike = await getBike(id);
+  } catch (error) {
+    const failure = describeScanFailure(error);
+    const requestId = requestIdFrom(await headers());
+    if (!answerUnavailable({ route: "/bikes/[id]", operation: "GetItem", requestId, failure })) throw error;
+    return (
+      <CatalogUnavailable
+        failure={failure}
+        consequence="this bike could not be shown."
+        retryAfterSeconds={RETRY_AFTER_SECONDS}
+        retryHref={`/bikes/${encodeURIComponent(id)}`}
+        requestId={requestId}
+      />
+    );
+  }
   if (!bike) notFound();
   return (
     <main>

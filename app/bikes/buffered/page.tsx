@@ -4,13 +4,13 @@ import { BikeRows, estimatedHtmlBytes, SHELL_HTML_BYTES } from "@/components/cat
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
 import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
+import { hrefAgain } from "@/components/catalog/catalog-links";
 import { BadRequest } from "@/components/errors/BadRequest";
 import type { Bike } from "@/lib/bike";
 import { allBikes, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { requestResponseStatus } from "@/lib/response-status";
-import { describeScanFailure, logScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
+import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Buffered catalog" };
@@ -30,22 +30,22 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
   } catch (error) {
     const failure = describeScanFailure(error);
     const requestId = requestIdFrom(await headers());
-    logScanFailure({ route: "/bikes/buffered", requestId, pagesServed: 0, bikesServed: 0, failure });
-    // Nothing has been sent, so the status can still say it: 503, try again shortly (decision 023).
-    const answer = requestResponseStatus(503, {
-      "retry-after": String(RETRY_AFTER_SECONDS),
-      "cache-control": "no-store",
-    });
-    // No layer can set it (`next start`, `next dev`): Next's 500, never a 200 that reads as an error.
-    if (answer === "no-channel") throw error;
-    // "status-already-sent" is a client-side navigation: Next streams the RSC payload's 200 before
-    // the page renders, and the router shows the message in place, as the document's 503 would.
+    if (!answerUnavailable({ route: "/bikes/buffered", requestId, failure })) throw error;
     return (
       <CatalogUnavailable
         failure={failure}
+        consequence="no bikes were sent: this page shows the whole catalog or nothing, never a short list that would look whole."
         retryAfterSeconds={RETRY_AFTER_SECONDS}
-        pathname="/bikes/buffered"
-        search={search}
+        retryHref={hrefAgain("/bikes/buffered", search)}
+        alternative={
+          <>
+            , or read the{" "}
+            <a href={hrefAgain("/bikes", search)} id="catalog-streamed">
+              streamed catalog
+            </a>
+            , which keeps the bikes it could read.
+          </>
+        }
         requestId={requestId}
       />
     );
