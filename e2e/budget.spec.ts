@@ -1,21 +1,7 @@
 // Every response stops at its work budget and says where to go on. The budgets are lowered per
 // request (never raised), so this runs unchanged against a deployed stage.
+import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
-
-function rowIds(html: string): string[] {
-  return [...html.matchAll(/<tr data-bike-id="([^"]+)"/g)].map((match) => match[1] as string);
-}
-
-function summary(html: string, name: string): string | undefined {
-  const tag = /<td[^>]*\bid="catalog-summary"[^>]*>/.exec(html)?.[0] ?? "";
-  return new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
-}
-
-function nextHref(html: string): string | undefined {
-  const tag = /<a[^>]*\bid="catalog-next"[^>]*>/.exec(html)?.[0];
-  const href = tag && /\bhref="([^"]*)"/.exec(tag)?.[1]?.replaceAll("&amp;", "&");
-  return href ? new URL(href, `${targetUrl()}/bikes`).toString() : undefined;
-}
 
 test('/bikes stops at its Scan request budget; following "Next bikes →" reads every bike exactly once', async ({
   request,
@@ -25,14 +11,14 @@ test('/bikes stops at its Scan request budget; following "Next bikes →" reads 
   let responses = 0;
   while (url) {
     const html = await (await request.get(url)).text();
-    const ids = rowIds(html);
+    const ids = bikeRowIds(html);
     responses++;
-    url = nextHref(html);
+    url = linkOf(html, "catalog-next", url);
     if (url) {
       expect(ids).toHaveLength(300);
-      expect(summary(html, "data-stopped-by")).toBe("scanRequests");
+      expect(attributeOf(html, "catalog-summary", "data-stopped-by")).toBe("scanRequests");
     } else {
-      expect(summary(html, "data-complete")).toBe("true");
+      expect(attributeOf(html, "catalog-summary", "data-complete")).toBe("true");
     }
     seen.push(...ids);
   }
@@ -43,16 +29,17 @@ test('/bikes stops at its Scan request budget; following "Next bikes →" reads 
 
 test("/bikes stops under its byte budget and goes on exactly", async ({ request }) => {
   const budget = 200_000;
-  const response = await request.get(`/bikes?pageSize=100&budgetBytes=${budget}`);
+  const url = `${targetUrl()}/bikes?pageSize=100&budgetBytes=${budget}`;
+  const response = await request.get(url);
   const body = await response.body();
   expect(body.byteLength).toBeLessThan(budget);
   const html = body.toString("utf8");
-  expect(summary(html, "data-stopped-by")).toBe("bytes");
-  const shown = rowIds(html);
+  expect(attributeOf(html, "catalog-summary", "data-stopped-by")).toBe("bytes");
+  const shown = bikeRowIds(html);
   expect(shown.length).toBeGreaterThan(0);
-  const next = nextHref(html);
+  const next = linkOf(html, "catalog-next", url);
   expect(next).toBeTruthy();
-  const rest = rowIds(await (await request.get(next as string)).text());
+  const rest = bikeRowIds(await (await request.get(next as string)).text());
   expect(rest.length).toBeGreaterThan(0);
   expect(rest.filter((id) => shown.includes(id))).toEqual([]);
 });
@@ -105,7 +92,7 @@ test("a parallel scan that meets its budget says it cannot go on, and links to o
   request,
 }) => {
   const html = await (await request.get("/bikes?segments=4&pageSize=50&budgetScans=2")).text();
-  expect(summary(html, "data-stopped-by")).toBe("scanRequests");
+  expect(attributeOf(html, "catalog-summary", "data-stopped-by")).toBe("scanRequests");
   expect(html).not.toContain('id="catalog-next"');
   expect(html).toMatch(/<a href="\/bikes\?pageSize=50&amp;budgetScans=2" id="catalog-one-segment">/);
   const lines = (await (await request.get("/api/bikes?segments=4&pageSize=50&budgetScans=2")).text())

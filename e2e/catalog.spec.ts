@@ -1,3 +1,4 @@
+import { staticScriptSrc } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 
 test.describe("streamed catalog in the browser", () => {
@@ -90,7 +91,7 @@ test.describe("errors", () => {
 test.describe("static assets", () => {
   test("the page's scripts are served before the function, cached as immutable", async ({ request }) => {
     const html = await (await request.get("/bikes?limit=1")).text();
-    const script = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    const script = staticScriptSrc(html);
     expect(script, "the page links a /_next/static script").toBeTruthy();
     const response = await request.get(script!);
     expect(response.status()).toBe(200);

@@ -1,24 +1,8 @@
 // DynamoDB failing after the shell, through the Lambda path: the fault proxy (e2e/fixtures.ts) sits
 // between the function and dynalite. Skipped against a deployed stage, where faults cannot be injected.
 import type { Fault } from "@firstbyte/dynamo-local";
+import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
-
-/** Ids of the rows in server-rendered HTML, in document order (the RSC payload's copies are not rows). */
-function rowIds(html: string): string[] {
-  return [...html.matchAll(/<tr data-bike-id="([^"]+)"/g)].map((match) => match[1] as string);
-}
-
-function attribute(html: string, id: string, name: string): string | undefined {
-  const tag = new RegExp(`<[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
-  return tag ? new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1]?.replaceAll("&amp;", "&") : undefined;
-}
-
-/** The href of the element with this id (relative hrefs resolved against /bikes). */
-function linkOf(html: string, id: string): string {
-  const href = attribute(html, id, "href");
-  expect(href, `the page has #${id}`).toBeTruthy();
-  return new URL(href as string, `${targetUrl()}/bikes`).toString();
-}
 
 const PAGE = 50;
 const FAILS_AFTER = 3; // Scan requests that succeed before DynamoDB fails for good
@@ -31,17 +15,18 @@ for (const [name, fault] of [
     faults,
   }) => {
     await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault }]);
-    const response = await fetch(`${targetUrl()}/bikes?pageSize=${PAGE}`);
+    const url = `${targetUrl()}/bikes?pageSize=${PAGE}`;
+    const response = await fetch(url);
     expect(response.status).toBe(200);
     const html = await response.text();
-    const shown = rowIds(html);
+    const shown = bikeRowIds(html);
     expect(shown).toHaveLength(FAILS_AFTER * PAGE);
     // The error row is server-rendered after the last row, and says what happened in plain words.
     const errorAt = html.indexOf('id="catalog-error"');
     expect(errorAt).toBeGreaterThan(html.lastIndexOf(`<tr data-bike-id="${shown.at(-1)}"`));
-    expect(attribute(html, "catalog-error", "data-error-code")).toBe("dynamodb_unavailable");
+    expect(attributeOf(html, "catalog-error", "data-error-code")).toBe("dynamodb_unavailable");
     expect(html.slice(errorAt, errorAt + 400)).toContain(`stopped answering after ${FAILS_AFTER * PAGE} bikes`);
-    expect(attribute(html, "catalog-summary", "data-complete")).toBe("false");
+    expect(attributeOf(html, "catalog-summary", "data-complete")).toBe("false");
     expect(html).not.toMatch(/\bat .+\.js:\d+/); // no stack trace
     expect(html.trimEnd().endsWith("</html>")).toBe(true);
     const state = await faults.state();
@@ -49,11 +34,13 @@ for (const [name, fault] of [
 
     // DynamoDB is back: "Continue from here" reads the rest, none twice, none skipped.
     await faults.clearFaults();
-    const rest = rowIds(await (await fetch(linkOf(html, "catalog-continue"))).text());
+    const continueUrl = linkOf(html, "catalog-continue", url);
+    expect(continueUrl, "the page has #catalog-continue").toBeTruthy();
+    const rest = bikeRowIds(await (await fetch(continueUrl!)).text());
     expect(rest.filter((id) => shown.includes(id))).toEqual([]);
     expect(new Set([...shown, ...rest]).size).toBe(EXPECTED_BIKES);
     // "Try again" is the same request, which now reads every bike.
-    expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
+    expect(linkOf(html, "catalog-retry", url)).toBe(url);
   });
 }
 
@@ -134,23 +121,26 @@ test("/bikes/client shows the failure in words, with the continue and retry link
 test("two throttled Scans are recovered by the SDK's retries: every bike, no error row", async ({ faults }) => {
   await faults.setFaults([{ operation: "Scan", after: 1, times: 2, fault: { kind: "throttle" } }]);
   const html = await (await fetch(`${targetUrl()}/bikes?pageSize=200`)).text();
-  expect(new Set(rowIds(html)).size).toBe(EXPECTED_BIKES);
+  expect(new Set(bikeRowIds(html)).size).toBe(EXPECTED_BIKES);
   expect(html).not.toContain('id="catalog-error"');
-  expect(attribute(html, "catalog-summary", "data-complete")).toBe("true");
+  expect(attributeOf(html, "catalog-summary", "data-complete")).toBe("true");
   expect((await faults.state()).counts.Scan?.faulted).toBe(2);
 });
 
 test("a slow DynamoDB meets the time budget: the page ends cleanly with a next link", async ({ faults }) => {
   // Each Scan answers 400 ms late; the budget allows the first and cuts the request in flight after it.
   await faults.setFaults([{ operation: "Scan", fault: { kind: "latency", ms: 400 } }]);
-  const html = await (await fetch(`${targetUrl()}/bikes?pageSize=100&budgetMs=600`)).text();
-  const shown = rowIds(html);
+  const url = `${targetUrl()}/bikes?pageSize=100&budgetMs=600`;
+  const html = await (await fetch(url)).text();
+  const shown = bikeRowIds(html);
   expect(shown.length).toBeGreaterThan(0);
   expect(shown.length).toBeLessThan(EXPECTED_BIKES);
-  expect(attribute(html, "catalog-summary", "data-stopped-by")).toBe("time");
+  expect(attributeOf(html, "catalog-summary", "data-stopped-by")).toBe("time");
   expect(html).not.toContain('id="catalog-error"');
   await faults.clearFaults();
-  const rest = rowIds(await (await fetch(linkOf(html, "catalog-next"))).text());
+  const next = linkOf(html, "catalog-next", url);
+  expect(next, "the page has #catalog-next").toBeTruthy();
+  const rest = bikeRowIds(await (await fetch(next!)).text());
   expect(rest[0]).toBeDefined();
   expect(rest.filter((id) => shown.includes(id))).toEqual([]);
 });
@@ -172,30 +162,31 @@ test("/bikes/buffered answers 503 with Retry-After and a server-rendered message
   faults,
 }) => {
   await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
-  const response = await fetch(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
+  const url = `${targetUrl()}/bikes/buffered?pageSize=${PAGE}`;
+  const response = await fetch(url);
   expect(response.status).toBe(503);
   expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
   expect(response.headers.get("cache-control")).toBe("no-store");
   expect(response.headers.get("content-type")).toContain("text/html");
   const html = await response.text();
   // The first Scan page was read, and dropped: the page is the whole catalog or nothing.
-  expect(rowIds(html)).toEqual([]);
+  expect(bikeRowIds(html)).toEqual([]);
   // The message is in the HTML itself, so it reads without JavaScript.
-  expect(attribute(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
+  expect(attributeOf(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
   expect(html.replace(/<[^>]+>/g, "")).toContain(
     "The catalog&#x27;s database stopped answering, so no bikes were sent",
   );
-  expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
-  expect(linkOf(html, "catalog-streamed")).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
+  expect(linkOf(html, "catalog-retry", url)).toBe(url);
+  expect(linkOf(html, "catalog-streamed", url)).toBe(`${targetUrl()}/bikes?pageSize=${PAGE}`);
   expect(html).not.toMatch(/\bat .+\.js:\d+/);
   expect((await faults.state()).counts.Scan?.faulted).toBeGreaterThan(0);
 
   // DynamoDB is back: "Try again" is the same request, which now answers every bike.
   await faults.clearFaults();
-  const again = await fetch(linkOf(html, "catalog-retry"));
+  const again = await fetch(url);
   expect(again.status).toBe(200);
   expect(again.headers.get("retry-after")).toBeNull();
-  expect(rowIds(await again.text())).toHaveLength(EXPECTED_BIKES);
+  expect(bikeRowIds(await again.text())).toHaveLength(EXPECTED_BIKES);
 });
 
 test("in Chromium the buffered page's 503 shows its message with JavaScript off, and hydrates with it on", async ({
@@ -225,23 +216,24 @@ test("in Chromium the buffered page's 503 shows its message with JavaScript off,
 test("a bike's page answers a failed GetItem with 503, Retry-After and the message; 404 and 200 stay", async ({
   faults,
 }) => {
-  const id = rowIds(await (await fetch(`${targetUrl()}/bikes/buffered?limit=1`)).text())[0];
+  const id = bikeRowIds(await (await fetch(`${targetUrl()}/bikes/buffered?limit=1`)).text())[0];
   expect(id).toBeTruthy();
   await faults.setFaults([{ operation: "GetItem", fault: { kind: "http500" } }]);
-  const response = await fetch(`${targetUrl()}/bikes/${id}`);
+  const url = `${targetUrl()}/bikes/${id}`;
+  const response = await fetch(url);
   expect(response.status).toBe(503);
   expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
   const html = await response.text();
-  expect(attribute(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
+  expect(attributeOf(html, "catalog-unavailable", "data-error-code")).toBe("dynamodb_unavailable");
   expect(html.replace(/<[^>]+>/g, "")).toContain("stopped answering, so this bike could not be shown");
   expect(html).toContain("<title>Catalog unavailable · Firstbyte</title>");
-  expect(linkOf(html, "catalog-retry")).toBe(`${targetUrl()}/bikes/${id}`);
+  expect(linkOf(html, "catalog-retry", url)).toBe(url);
   expect(html).not.toMatch(/\bat .+\.js:\d+/);
   // One GetItem for the page and its title (memoised), retried by the SDK.
   expect((await faults.state()).counts.GetItem?.faulted).toBeGreaterThan(0);
 
   await faults.clearFaults();
-  expect((await fetch(linkOf(html, "catalog-retry"))).status).toBe(200);
+  expect((await fetch(url)).status).toBe(200);
   expect((await fetch(`${targetUrl()}/bikes/no-such-bike`)).status).toBe(404);
 });
 

@@ -17,11 +17,6 @@ export function targetUrl(): string {
 /** A first Scan far slower than the page's bounded wait for it (BIKES_FIRST_PAGE_WAIT_MS, tens of ms). */
 export const SLOW_FIRST_SCAN_MS = 1500;
 
-/** Which way /bikes sent its first Scan page: in the shell, or streamed after it (`data-first-page`). */
-export function firstPageWay(html: string): string | undefined {
-  return /<div id="catalog" data-first-page="([a-z]+)"/.exec(html)?.[1];
-}
-
 /** Records timelines with the test's page; every one recorded is charted in the report, even when the test fails. */
 export interface TimelineRecorder {
   record(url: string, options?: TimelineOptions): Promise<PageTimeline>;

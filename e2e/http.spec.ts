@@ -4,6 +4,7 @@
 // where the edge may decide, the assertion is "4xx, never 2xx or 5xx".
 import http from "node:http";
 import https from "node:https";
+import { staticScriptSrc } from "../scripts/server-html";
 import { expect, targetUrl, test } from "./fixtures";
 
 /** The local stack (Function URL emulator): the function itself answers every request. */
@@ -207,7 +208,7 @@ test.describe("security headers", () => {
 
   test("static assets carry the headers that apply to them (nosniff, referrer, frame)", async ({ request }) => {
     const html = await (await request.get("/bikes?limit=1")).text();
-    const script = /<script[^>]+src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    const script = staticScriptSrc(html);
     expect(script, "the page links a /_next/static script").toBeTruthy();
     for (const path of [script!, "/icon.svg"]) {
       const response = await request.get(path);

@@ -1,7 +1,8 @@
 // Order and shape of the streamed response on the wire — never milliseconds (timings are the
 // benchmark's job: npm run measure / npm run bench).
 import { measure, summarize } from "@firstbyte/ttfb";
-import { EXPECTED_BIKES, expect, firstPageWay, SLOW_FIRST_SCAN_MS, targetUrl, test } from "./fixtures";
+import { attributeOf } from "../scripts/server-html";
+import { EXPECTED_BIKES, expect, SLOW_FIRST_SCAN_MS, targetUrl, test } from "./fixtures";
 
 const MARKERS = {
   shell: 'id="catalog"',
@@ -27,7 +28,7 @@ test.describe("streaming on the wire", () => {
     // and says which way it went. Either way the later pages stream: a Suspense fallback (the
     // skeleton) in the shell, rows after it in hidden segments that React's $RC moves into place.
     const html = m.body!;
-    const way = firstPageWay(html);
+    const way = attributeOf(html, "catalog", "data-first-page");
     const firstRow = html.indexOf(MARKERS.firstRow);
     const skeleton = html.indexOf('aria-busy="true"');
     expect(skeleton, "the shell carries a Suspense fallback").toBeGreaterThan(-1);
@@ -59,7 +60,7 @@ test.describe("streaming on the wire", () => {
     expect(m.status).toBe(200);
     expect((await faults.state()).counts.Scan?.faulted, "the first Scan was slowed").toBe(1);
     const html = m.body!;
-    expect(firstPageWay(html), "the page did not wait for the slow Scan").toBe("streamed");
+    expect(attributeOf(html, "catalog", "data-first-page"), "the page did not wait for the slow Scan").toBe("streamed");
     // On the wire: the shell's read arrived, and a later read carried the first row.
     const first = m.chunks[0]!;
     expect(m.markers.shell).toBeLessThanOrEqual(first.atMs);

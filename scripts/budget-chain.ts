@@ -1,6 +1,7 @@
 // What `npm run measure:budget` reads from each response of a chain: the bikes it holds, why it
 // stopped, and the URL that goes on ("Next bikes →" in the HTML, the final line's cursor in the
 // NDJSON). Apart from the script so it is unit-tested without a server.
+import { attributeOf, bikeRowIds, linkOf, openingTag } from "./server-html";
 
 export type ChainFormat = "html" | "ndjson";
 
@@ -19,26 +20,18 @@ export interface ChainStep {
 /** A response that is neither a page of the chain nor its end (a failure row, an error line). */
 export class ChainError extends Error {}
 
-function attribute(tag: string, name: string): string | undefined {
-  return new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
-}
-
 /** `/bikes`: rows are `<tr data-bike-id>`, the closing line is `#catalog-summary`, the link `#catalog-next`. */
 export function readHtmlStep(html: string, url: string): ChainStep {
-  if (html.includes('id="catalog-error"'))
+  if (openingTag(html, "catalog-error") !== undefined)
     throw new ChainError(`${url}: the page shows a failure row (#catalog-error), not a budget stop`);
-  const summary = /<td[^>]*\sid="catalog-summary"[^>]*>/.exec(html)?.[0];
-  if (summary === undefined) throw new ChainError(`${url}: no closing line (#catalog-summary); the page did not end`);
-  const ids = [...html.matchAll(/<tr data-bike-id="([^"]*)"/g)].map((match) => match[1] as string);
-  const count = attribute(summary, "data-count");
-  const link = /<a[^>]*\sid="catalog-next"[^>]*>/.exec(html)?.[0];
-  // React escapes `&` in attributes; a cursor is base64url, so `&amp;` is the one entity in the href.
-  const href = link && attribute(link, "href")?.replaceAll("&amp;", "&");
+  if (openingTag(html, "catalog-summary") === undefined)
+    throw new ChainError(`${url}: no closing line (#catalog-summary); the page did not end`);
+  const count = attributeOf(html, "catalog-summary", "data-count");
   return {
-    ids,
+    ids: bikeRowIds(html),
     count: count === undefined ? undefined : Number(count),
-    stoppedBy: attribute(summary, "data-stopped-by"),
-    next: href ? new URL(href, url).toString() : undefined,
+    stoppedBy: attributeOf(html, "catalog-summary", "data-stopped-by"),
+    next: linkOf(html, "catalog-next", url),
   };
 }
 
