@@ -6,6 +6,7 @@ import http from "node:http";
 import https from "node:https";
 import { gunzipSync } from "node:zlib";
 import type { Fault } from "@firstbyte/dynamo-local";
+import type { Download as BrowserDownload, Page } from "@playwright/test";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
 
 const HEADER = "id,brand,model,type,frameSize,wheelSize,colour,year,price,weightKg,stock,description";
@@ -87,6 +88,20 @@ function expectAttachment(disposition: string | undefined, extension: string, st
   expect(names.map((name) => `attachment; filename="${name}"`)).toContain(disposition);
 }
 
+/** Clicks a link to `path` in the page, as a reader would, and returns the download it starts. */
+async function clickDownload(page: Page, path: string): Promise<BrowserDownload> {
+  const [saved] = await Promise.all([
+    page.waitForEvent("download"),
+    page.evaluate((href) => {
+      const link = document.createElement("a");
+      link.href = href;
+      document.body.append(link);
+      link.click();
+    }, path),
+  ]);
+  return saved;
+}
+
 test("export.csv streams a header row and every bike once, as RFC 4180 CSV in UTF-8, and ends cleanly", async () => {
   const startedAt = new Date();
   const csv = await download("/api/bikes/export.csv");
@@ -124,15 +139,7 @@ test("export.csv.gz is application/gzip (a file, not a Content-Encoding) and dec
 
 test("a browser saves export.csv under its dated name, whole", async ({ page }) => {
   await page.goto("/");
-  const [saved] = await Promise.all([
-    page.waitForEvent("download"),
-    page.evaluate(() => {
-      const link = document.createElement("a");
-      link.href = "/api/bikes/export.csv";
-      document.body.append(link);
-      link.click();
-    }),
-  ]);
+  const saved = await clickDownload(page, "/api/bikes/export.csv");
   expect(await saved.failure()).toBeNull();
   expect(saved.suggestedFilename()).toMatch(/^bikes-\d{4}-\d{2}-\d{2}\.csv$/);
   const stream = await saved.createReadStream();
@@ -214,14 +221,6 @@ test("in Chromium a download cut off by a DynamoDB failure is marked failed", as
   test.skip(EXPECTED_BIKES <= 1000, "needs more than one Scan page of 1,000 bikes");
   await page.goto("/");
   await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
-  const [saved] = await Promise.all([
-    page.waitForEvent("download"),
-    page.evaluate(() => {
-      const link = document.createElement("a");
-      link.href = "/api/bikes/export.csv";
-      document.body.append(link);
-      link.click();
-    }),
-  ]);
+  const saved = await clickDownload(page, "/api/bikes/export.csv");
   expect(await saved.failure()).not.toBeNull();
 });
