@@ -20,3 +20,25 @@ export function BikeTable({ children, caption }: { children: ReactNode; caption?
     </table>
   );
 }
+
+/** What the closing line says of the read, as the data-* attributes that e2e and measure:budget read. */
+export interface ClosingLineData {
+  "data-count": number;
+  "data-server-ms"?: number;
+  "data-stopped-by"?: string | undefined;
+  "data-error-code"?: string | undefined;
+  "data-complete"?: boolean;
+}
+
+/** The table's closing line (`#catalog-summary`): one cell across every column, below the rows. */
+export function ClosingLine({ children, ...data }: ClosingLineData & { children: ReactNode }) {
+  return (
+    <tfoot>
+      <tr>
+        <td colSpan={BIKE_COLUMNS.length} id="catalog-summary" {...data}>
+          {children}
+        </td>
+      </tr>
+    </tfoot>
+  );
+}

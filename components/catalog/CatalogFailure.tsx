@@ -1,6 +1,6 @@
 import type { CatalogKey } from "@/lib/catalog";
 import type { ScanFailure } from "@/lib/scan-failure";
-import { BIKE_COLUMNS } from "./BikeTable";
+import { BIKE_COLUMNS, ClosingLine } from "./BikeTable";
 import { hrefAgain, hrefWithCursor } from "./catalog-links";
 
 const count = new Intl.NumberFormat("en-US");
@@ -62,13 +62,9 @@ export function CatalogFailure({
           </td>
         </tr>
       </tbody>
-      <tfoot>
-        <tr>
-          <td colSpan={BIKE_COLUMNS.length} id="catalog-summary" data-count={shown} data-complete="false">
-            {`${bikes} shown; the list is incomplete.`}
-          </td>
-        </tr>
-      </tfoot>
+      <ClosingLine data-count={shown} data-complete={false}>
+        {`${bikes} shown; the list is incomplete.`}
+      </ClosingLine>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { BudgetStop, CatalogKey } from "@/lib/catalog";
-import { BIKE_COLUMNS } from "./BikeTable";
+import { ClosingLine } from "./BikeTable";
 import { hrefOneSegment, hrefWithCursor } from "./catalog-links";
 
 const count = new Intl.NumberFormat("en-US");
@@ -39,38 +39,32 @@ export function CatalogSummary({
 }: CatalogSummaryProps) {
   const nextHref = lastKey ? hrefWithCursor(search, lastKey) : undefined;
   return (
-    <tfoot>
-      <tr>
-        <td
-          colSpan={BIKE_COLUMNS.length}
-          id="catalog-summary"
-          data-count={items}
-          data-server-ms={Math.round(serverMs)}
-          data-stopped-by={stoppedBy}
-          data-complete={nextHref === undefined && stoppedBy === undefined}
-        >
-          {count.format(items)} {items === 1 ? "bike" : "bikes"} in {count.format(Math.round(serverMs))} ms of server
-          time{stoppedBy ? `: ${BUDGET_WORDS[stoppedBy]}` : ""}.
-          {nextHref ? (
-            <>
-              {" "}
-              <Link href={nextHref} rel="next" id="catalog-next" prefetch={false}>
-                Next bikes →
-              </Link>
-            </>
-          ) : null}
-          {stoppedBy && segments > 1 ? (
-            <>
-              {" "}
-              A parallel scan ({segments} segments) cannot go on from here;{" "}
-              <a href={hrefOneSegment(pathname, search)} id="catalog-one-segment">
-                page through the catalog with one segment
-              </a>
-              .
-            </>
-          ) : null}
-        </td>
-      </tr>
-    </tfoot>
+    <ClosingLine
+      data-count={items}
+      data-server-ms={Math.round(serverMs)}
+      data-stopped-by={stoppedBy}
+      data-complete={nextHref === undefined && stoppedBy === undefined}
+    >
+      {count.format(items)} {items === 1 ? "bike" : "bikes"} in {count.format(Math.round(serverMs))} ms of server time
+      {stoppedBy ? `: ${BUDGET_WORDS[stoppedBy]}` : ""}.
+      {nextHref ? (
+        <>
+          {" "}
+          <Link href={nextHref} rel="next" id="catalog-next" prefetch={false}>
+            Next bikes →
+          </Link>
+        </>
+      ) : null}
+      {stoppedBy && segments > 1 ? (
+        <>
+          {" "}
+          A parallel scan ({segments} segments) cannot go on from here;{" "}
+          <a href={hrefOneSegment(pathname, search)} id="catalog-one-segment">
+            page through the catalog with one segment
+          </a>
+          .
+        </>
+      ) : null}
+    </ClosingLine>
   );
 }

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import type { Bike } from "@/lib/bike";
 import { BikeRows, BikeRowsSkeleton } from "./BikeRows";
-import { BIKE_COLUMNS, BikeTable } from "./BikeTable";
+import { BikeTable, ClosingLine } from "./BikeTable";
 
 /** A line of /api/bikes: a Scan page, or the last line that says why the stream ended early. */
 interface PageLine {
@@ -67,39 +67,29 @@ export function NdjsonBikeTable({ query }: { query: string }) {
       ))}
       {state.done ? null : <BikeRowsSkeleton />}
       {state.done ? (
-        <tfoot>
-          <tr>
-            <td
-              colSpan={BIKE_COLUMNS.length}
-              id="catalog-summary"
-              data-count={count}
-              data-error-code={state.end?.error}
-              data-stopped-by={state.end?.stopped}
+        <ClosingLine data-count={count} data-error-code={state.end?.error} data-stopped-by={state.end?.stopped}>
+          {state.error
+            ? `The catalog could not be loaded: ${state.error}.`
+            : state.end
+              ? `${state.end.message} `
+              : `${count.toLocaleString("en-US")} bikes in ${Math.round(state.ms ?? 0)} ms in the browser.`}
+          {state.end?.cursor ? (
+            <a
+              href={`?${withCursor(query, state.end.cursor)}`}
+              id={state.end.error ? "catalog-continue" : "catalog-next"}
             >
-              {state.error
-                ? `The catalog could not be loaded: ${state.error}.`
-                : state.end
-                  ? `${state.end.message} `
-                  : `${count.toLocaleString("en-US")} bikes in ${Math.round(state.ms ?? 0)} ms in the browser.`}
-              {state.end?.cursor ? (
-                <a
-                  href={`?${withCursor(query, state.end.cursor)}`}
-                  id={state.end.error ? "catalog-continue" : "catalog-next"}
-                >
-                  {state.end.error ? "Continue from here" : "Next bikes →"}
-                </a>
-              ) : null}
-              {state.end?.error ? (
-                <>
-                  {" "}
-                  <a href={`/bikes/client${query}`} id="catalog-retry">
-                    Try again
-                  </a>
-                </>
-              ) : null}
-            </td>
-          </tr>
-        </tfoot>
+              {state.end.error ? "Continue from here" : "Next bikes →"}
+            </a>
+          ) : null}
+          {state.end?.error ? (
+            <>
+              {" "}
+              <a href={`/bikes/client${query}`} id="catalog-retry">
+                Try again
+              </a>
+            </>
+          ) : null}
+        </ClosingLine>
       ) : null}
     </BikeTable>
   );
