@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { BudgetStop, CatalogKey } from "@/lib/catalog";
+import type { BudgetStop, CatalogRead } from "@/lib/catalog";
 import { ClosingLine } from "./BikeTable";
 import { hrefOneSegment, hrefWithCursor } from "./catalog-links";
 
@@ -14,30 +14,23 @@ export const BUDGET_WORDS: Record<BudgetStop, string> = {
 
 /** The closing line of the catalog: how many bikes, how long the server took, and where to go on. */
 export interface CatalogSummaryProps {
-  count: number;
+  /**
+   * The finished read: the bikes it read, where it stopped early (a `limit` or a budget; undefined
+   * when the table was read to the end) and the work budget that ended it, if one did.
+   */
+  read: Pick<CatalogRead, "bikesRead" | "resumeKey" | "stoppedBy">;
   serverMs: number;
   /** The request's query string, kept in the "next" link. */
   search: URLSearchParams;
-  /** Where the read stopped early (a `limit` or a budget); undefined when the table was read to the end. */
-  lastKey: CatalogKey | undefined;
-  /** The work budget that ended the page, if one did. */
-  stoppedBy?: BudgetStop | undefined;
   /** With more than one, the read cannot be continued from a cursor (decision 012). */
   segments?: number;
   /** The path, for the one-segment link of a parallel scan that stopped at a budget. */
   pathname?: string;
 }
 
-export function CatalogSummary({
-  count: items,
-  serverMs,
-  search,
-  lastKey,
-  stoppedBy,
-  segments = 1,
-  pathname = "/bikes",
-}: CatalogSummaryProps) {
-  const nextHref = lastKey ? hrefWithCursor(search, lastKey) : undefined;
+export function CatalogSummary({ read, serverMs, search, segments = 1, pathname = "/bikes" }: CatalogSummaryProps) {
+  const { bikesRead: items, resumeKey, stoppedBy } = read;
+  const nextHref = resumeKey ? hrefWithCursor(search, resumeKey) : undefined;
   return (
     <ClosingLine
       data-count={items}

@@ -59,16 +59,7 @@ export async function StreamedBikePages(props: StreamedBikePagesProps) {
     );
   }
   if (next.done) {
-    return (
-      <CatalogSummary
-        count={read.bikesRead}
-        serverMs={performance.now() - startedAt}
-        search={search}
-        lastKey={read.resumeKey}
-        stoppedBy={read.stoppedBy}
-        segments={segments}
-      />
-    );
+    return <CatalogSummary read={read} serverMs={performance.now() - startedAt} search={search} segments={segments} />;
   }
   const page = next.value;
   read.sent(estimatedHtmlBytes(page.items));

@@ -58,11 +58,9 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
         <BikeTable>
           <BikeRows bikes={bikes} />
           <CatalogSummary
-            count={bikes.length}
+            read={read}
             serverMs={performance.now() - startedAt}
             search={search}
-            lastKey={read.resumeKey}
-            stoppedBy={read.stoppedBy}
             segments={parsed.query.segments}
             pathname="/bikes/buffered"
           />
