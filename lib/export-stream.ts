@@ -17,7 +17,7 @@ import {
   exportFileName,
 } from "./bike-export";
 import { type BikePage, exportBikePages } from "./catalog";
-import { describeScanFailure, logScanFailure, RETRY_AFTER_SECONDS } from "./scan-failure";
+import { describeScanFailure, logScanFailure, statusBeforeFirstByte } from "./scan-failure";
 
 /**
  * The whole catalog as a CSV (or gzipped CSV) download. The first Scan page is read before the
@@ -36,9 +36,11 @@ export async function exportResponse(
     if (signal.aborted) throw error;
     const failure = describeScanFailure(error);
     logScanFailure({ route, requestId, pagesServed: 0, bikesServed: 0, failure });
+    const { status, headers } = statusBeforeFirstByte(failure);
+    const retry = status === 503 ? ", try again" : "";
     return Response.json(
-      { error: failure.code, message: `${failure.reason}; nothing was exported, try again. Request id ${requestId}.` },
-      { status: 503, headers: { "cache-control": "no-store", "retry-after": String(RETRY_AFTER_SECONDS) } },
+      { error: failure.code, message: `${failure.reason}; nothing was exported${retry}. Request id ${requestId}.` },
+      { status, headers },
     );
   }
 

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it, mock } from "node:test";
 import { applyStatusOverride, createResponseStatusChannel, withResponseStatusChannel } from "./response-status";
-import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "./scan-failure";
+import {
+  answerUnavailable,
+  describeScanFailure,
+  RETRY_AFTER_SECONDS,
+  requestIdFrom,
+  statusBeforeFirstByte,
+} from "./scan-failure";
 
 /** An error shaped as the AWS SDK throws it. */
 function sdkError(name: string, status?: number, code?: string): Error {
@@ -75,9 +81,45 @@ describe("answerUnavailable", () => {
     assert.equal(lines[0]?.code, "dynamodb_unavailable");
   });
 
+  it("does not ask for a 503 when trying again cannot help (a denied action, a bug): the page rethrows, Next's 500", () => {
+    for (const error of [sdkError("AccessDeniedException", 400), new TypeError("x is undefined")]) {
+      const channel = createResponseStatusChannel();
+      const { answer, lines } = logged(() =>
+        withResponseStatusChannel(channel, () =>
+          answerUnavailable({ route: "/bikes/buffered", requestId: "r-3", failure: describeScanFailure(error) }),
+        ),
+      );
+      assert.equal(answer, false);
+      assert.equal(channel.override, undefined);
+      assert.equal(lines[0]?.code, "scan_failed");
+    }
+  });
+
   it("says the page must rethrow where nothing can set the status (next start, next dev), and still logs", () => {
     const { answer, lines } = logged(() => answerUnavailable({ route: "/bikes/buffered", requestId: "r-2", failure }));
     assert.equal(answer, false);
     assert.equal(lines[0]?.event, "catalog_scan_failed");
+  });
+});
+
+describe("statusBeforeFirstByte", () => {
+  it("503 with Retry-After for an unanswering or throttling DynamoDB, 500 without it for anything else", () => {
+    assert.deepEqual(
+      [
+        sdkError("InternalServerError", 500),
+        sdkError("TimeoutError", undefined, "ECONNRESET"),
+        sdkError("ProvisionedThroughputExceededException", 400),
+        sdkError("ResourceNotFoundException", 400),
+      ].map((error) => {
+        const { status, headers } = statusBeforeFirstByte(describeScanFailure(error));
+        return [status, headers["retry-after"]];
+      }),
+      [
+        [503, String(RETRY_AFTER_SECONDS)],
+        [503, String(RETRY_AFTER_SECONDS)],
+        [503, String(RETRY_AFTER_SECONDS)],
+        [500, undefined],
+      ],
+    );
   });
 });

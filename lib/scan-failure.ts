@@ -91,11 +91,30 @@ export function logScanFailure({
 }
 
 /**
+ * The status of a response that failed before its first byte. 503 with Retry-After when DynamoDB did
+ * not answer or refused for load, which trying again shortly can mend; 500 for anything else (a
+ * denied action, a missing table, a bug), which would fail the same way again (decision 023).
+ */
+export function statusBeforeFirstByte(failure: ScanFailure): {
+  status: 500 | 503;
+  headers: Record<string, string>;
+  retryAfterSeconds?: number;
+} {
+  if (failure.code === "scan_failed") return { status: 500, headers: { "cache-control": "no-store" } };
+  return {
+    status: 503,
+    headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" },
+    retryAfterSeconds: RETRY_AFTER_SECONDS,
+  };
+}
+
+/**
  * For a page that sends nothing before its DynamoDB reads are done (decision 023): logs the failure
- * and asks for 503 with Retry-After. False when nothing can set that status (`next start`, `next
- * dev`): the page must rethrow, so Next answers 500 rather than a 200 that reads as an error. True:
- * the page renders its message, as a 503 document or, for a client-side navigation, in an RSC
- * payload whose 200 Next sent before the page rendered.
+ * and, when trying again can help, asks for 503 with Retry-After. False when the page must rethrow,
+ * so Next answers 500: the failure is not one to retry, or nothing can set the status (`next
+ * start`, `next dev`) and a 200 would read as a success. True: the page renders its message, as a
+ * 503 document or, for a client-side navigation, in an RSC payload whose 200 Next sent before the
+ * page rendered.
  */
 export function answerUnavailable(fields: {
   route: string;
@@ -104,11 +123,9 @@ export function answerUnavailable(fields: {
   failure: ScanFailure;
 }): boolean {
   logScanFailure({ ...fields, pagesServed: 0, bikesServed: 0 });
-  const answer = requestResponseStatus(503, {
-    "retry-after": String(RETRY_AFTER_SECONDS),
-    "cache-control": "no-store",
-  });
-  return answer !== "no-channel";
+  const { status, headers } = statusBeforeFirstByte(fields.failure);
+  if (status !== 503) return false;
+  return requestResponseStatus(status, headers) !== "no-channel";
 }
 
 /**

@@ -118,15 +118,17 @@ describe("a body that fails after the headers (OpenNextNodeResponse destroyed wi
     assert.equal(res.headers["content-type"], "text/csv; charset=utf-8");
     assert.equal(res.body, "id,name\r\n1,first\r\n2,second\r\n");
     assert.equal(res.complete, true);
+    // The next invocation has its own channel: nothing of that 503 is left in it.
+    const next = await get(`${server.url}/ok`);
+    assert.equal(next.status, 200);
+    assert.equal(next.headers["retry-after"], undefined);
   });
 
-  test("a 503 asked for after the first write is refused: the 200 stands, and the next request is its own", async () => {
+  test("a 503 asked for after the first write is refused: the 200 stands", async () => {
     const late = await get(`${server.url}/late`);
     assert.equal(late.status, 200);
     assert.equal(late.headers["retry-after"], undefined);
     assert.match(late.body, /late 503: status-already-sent/);
-    const next = await get(`${server.url}/ok`);
-    assert.equal(next.status, 200);
   });
 
   test("the function keeps serving after a failed body", async () => {

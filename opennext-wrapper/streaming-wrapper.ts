@@ -1,5 +1,5 @@
 // The Lambda entry of the OpenNext server function (open-next.config.ts `default.override.wrapper`).
-// It replaces OpenNext 4.1.12's built-in "aws-lambda-streaming" wrapper for three reasons:
+// It replaces OpenNext 4.1.12's built-in "aws-lambda-streaming" wrapper for these reasons:
 // - memory: the built-in wrapper's StreamCreator leaves `retainChunks` unset, and
 //   OpenNextNodeResponse then keeps every chunk of the page until the response is collected
 //   (dist/http/openNextResponse.js `_internalWrite`). Streamed bytes are never read back on this
@@ -49,7 +49,10 @@ export type CompressionPolicy = "negotiate" | "off";
 
 /** Brotli quality for streamed HTML: 4 compresses a catalog page ~10x at a small fraction of q11's CPU. */
 export const BROTLI_QUALITY = 4;
-/** "negotiate" when unset. Read here, not in lib/config.ts: the wrapper imports nothing from the app. */
+/**
+ * "negotiate" when unset. Read here, not in lib/config.ts: the wrapper takes from lib/ only the
+ * modules that load nothing else (security headers, the status channel), not the app's config.
+ */
 export const COMPRESSION_ENV = "STREAM_COMPRESSION";
 
 export class StreamingWrapperConfigError extends Error {

@@ -22,7 +22,8 @@ import { startStack } from "./stack";
 
 const USAGE =
   "usage: npm run measure:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]\n" +
-  "  --bikes  bikes to seed (default 20000); with --url, the bikes the running table holds (seed 1, from 0)\n" +
+  "  --bikes  bikes to seed (default 20000); with --url, required: the bikes the running table holds\n" +
+  "           (npm start seeds 2000)\n" +
   "  --url    measure a running server (npm start, a deployed stage) instead of starting one";
 
 function usageError(message: string): never {
@@ -30,13 +31,13 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-let values: { bikes: string; runs: string; server: string; url?: string; json?: string; help?: boolean };
+let values: { bikes?: string; runs: string; server?: string; url?: string; json?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
     options: {
-      bikes: { type: "string", default: "20000" },
+      bikes: { type: "string" },
       runs: { type: "string", default: "3" },
-      server: { type: "string", default: "lambda" },
+      server: { type: "string" },
       url: { type: "string" },
       json: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -54,11 +55,16 @@ function wholeArg(text: string, name: string): number {
   const result = parseWholeNumber(text, { min: 1 });
   return result.ok ? result.value : usageError(`--${name} ${result.problem}`);
 }
-const bikes = wholeArg(values.bikes, "bikes");
+if (values.url !== undefined) {
+  if (!URL.canParse(values.url)) usageError(`--url must be a URL, got "${values.url}"`);
+  // Without the table's size every bike it does not hold would count as "never read".
+  if (values.bikes === undefined) usageError("--url needs --bikes N, the bikes the running table holds");
+  if (values.server !== undefined) usageError("--server starts a server, so it does not go with --url");
+}
+const bikes = wholeArg(values.bikes ?? "20000", "bikes");
 const runs = wholeArg(values.runs, "runs");
-const server = values.server;
+const server = values.server ?? "lambda";
 if (server !== "lambda" && server !== "next") usageError(`--server must be lambda or next, got "${server}"`);
-if (values.url !== undefined && !URL.canParse(values.url)) usageError(`--url must be a URL, got "${values.url}"`);
 
 const ROUTES: Record<ChainFormat, string> = { html: "/bikes", ndjson: "/api/bikes" };
 const READERS: Record<ChainFormat, (body: string, url: string) => ChainStep> = {
@@ -172,11 +178,17 @@ for (const format of ["html", "ndjson"] as const) {
     `every one of the ${number(bikes)} bikes read exactly once in each run: ${problems[format].length === 0 ? "yes" : "NO"}`,
   );
 }
-if (values.json)
-  await writeFile(
-    values.json,
-    `${JSON.stringify({ date: new Date().toISOString(), bikes, runs, budget, chains, problems }, null, 2)}\n`,
-  );
+if (values.json) {
+  try {
+    await writeFile(
+      values.json,
+      `${JSON.stringify({ date: new Date().toISOString(), bikes, runs, budget, chains, problems }, null, 2)}\n`,
+    );
+  } catch (error) {
+    console.error(`measure:budget: cannot write --json ${values.json}: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}
 const failed = (["html", "ndjson"] as const).flatMap((format) =>
   problems[format].map((problem) => `${ROUTES[format]}, ${problem}`),
 );

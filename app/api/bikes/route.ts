@@ -8,9 +8,9 @@ import { parseCatalogQuery, parseMode } from "@/lib/params";
 import {
   describeScanFailure,
   logScanFailure,
-  RETRY_AFTER_SECONDS,
   requestIdFrom,
   type ScanFailure,
+  statusBeforeFirstByte,
 } from "@/lib/scan-failure";
 
 export const dynamic = "force-dynamic";
@@ -54,18 +54,17 @@ export async function GET(request: Request): Promise<Response> {
     } catch (error) {
       const failure = describeScanFailure(error);
       logScanFailure({ route: ROUTE, requestId, pagesServed: 0, bikesServed: 0, failure });
-      // Nothing was sent yet, so the status can still say it: unavailable, try again shortly. The
-      // bikes read before the failure are dropped, so the way on is the request's own cursor.
+      // Nothing was sent yet, so the status can still say it: 503, try again shortly, or 500 when
+      // trying again cannot help. The bikes read before the failure are dropped, so the way on is
+      // the request's own cursor.
+      const { status, headers } = statusBeforeFirstByte(failure);
       const body = {
         error: failure.code,
-        message: `${failure.reason}; nothing was sent. Try again in a few seconds.`,
+        message: `${failure.reason}; nothing was sent.${status === 503 ? " Try again in a few seconds." : ""}`,
         ...(query.cursorToken ? { cursor: query.cursorToken } : {}),
         requestId,
       };
-      return Response.json(body, {
-        status: 503,
-        headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" },
-      });
+      return Response.json(body, { status, headers });
     }
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (read.resumeKey) headers["x-next-cursor"] = cursorFor(read.resumeKey);
