@@ -1,3 +1,4 @@
+import { ndjsonLines } from "../scripts/ndjson";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 
 interface PageLine {
@@ -10,10 +11,7 @@ interface PageLine {
 
 function parseLines(text: string): PageLine[] {
   expect(text.endsWith("\n")).toBe(true);
-  return text
-    .trimEnd()
-    .split("\n")
-    .map((line) => JSON.parse(line) as PageLine);
+  return ndjsonLines<PageLine>(text);
 }
 
 test.describe("/api/bikes", () => {

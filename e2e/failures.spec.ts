@@ -1,6 +1,7 @@
 // DynamoDB failing after the shell, through the Lambda path: the fault proxy (e2e/fixtures.ts) sits
 // between the function and dynalite. Skipped against a deployed stage, where faults cannot be injected.
 import type { Fault } from "@firstbyte/dynamo-local";
+import { bikeIdsOf, ndjsonLines } from "../scripts/ndjson";
 import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
 
@@ -84,10 +85,7 @@ test("in Chromium the rows stay with the error row after them, and the page hydr
 test("/api/bikes ends with an error line: code, message and the cursor to go on from", async ({ faults }) => {
   await faults.setFaults([{ operation: "Scan", after: 2, fault: { kind: "http500" } }]);
   const text = await (await fetch(`${targetUrl()}/api/bikes?pageSize=${PAGE}`)).text();
-  const lines = text
-    .trimEnd()
-    .split("\n")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const lines = ndjsonLines<{ items?: Array<{ id: string }>; cursor?: string }>(text);
   const last = lines.at(-1) as { error: string; message: string; cursor: string; count: number };
   expect(lines).toHaveLength(3);
   expect(last.error).toBe("dynamodb_unavailable");
@@ -98,11 +96,8 @@ test("/api/bikes ends with an error line: code, message and the cursor to go on 
 
   await faults.clearFaults();
   const rest = await (await fetch(`${targetUrl()}/api/bikes?pageSize=500&cursor=${last.cursor}`)).text();
-  const seen = lines.slice(0, 2).flatMap((line) => (line.items as Array<{ id: string }>).map((item) => item.id));
-  const more = rest
-    .trimEnd()
-    .split("\n")
-    .flatMap((line) => ((JSON.parse(line) as { items?: Array<{ id: string }> }).items ?? []).map((item) => item.id));
+  const seen = bikeIdsOf(lines.slice(0, 2));
+  const more = bikeIdsOf(ndjsonLines(rest));
   expect(more.filter((id) => seen.includes(id))).toEqual([]);
   expect(new Set([...seen, ...more]).size).toBe(EXPECTED_BIKES);
 });

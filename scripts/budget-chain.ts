@@ -1,6 +1,7 @@
 // What `npm run measure:budget` reads from each response of a chain: the bikes it holds, why it
 // stopped, and the URL that goes on ("Next bikes →" in the HTML, the final line's cursor in the
 // NDJSON). Apart from the script so it is unit-tested without a server.
+import { bikeIdsOf, ndjsonLines } from "./ndjson";
 import { attributeOf, bikeRowIds, linkOf, openingTag } from "./server-html";
 
 export type ChainFormat = "html" | "ndjson";
@@ -47,13 +48,10 @@ interface NdjsonLine {
 
 /** `/api/bikes`: one line per Scan page, then, when a budget stopped it, `{"stopped","budget","count","cursor"}`. */
 export function readNdjsonStep(ndjson: string, url: string): ChainStep {
-  const lines = ndjson
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => JSON.parse(line) as NdjsonLine);
+  const lines = ndjsonLines<NdjsonLine>(ndjson);
   const last = lines.at(-1);
   if (last?.error) throw new ChainError(`${url}: ends with an error line: ${last.error}: ${last.message ?? ""}`);
-  const ids = lines.flatMap((line) => (line.items ?? []).map((item) => item.id));
+  const ids = bikeIdsOf(lines);
   if (last?.stopped === undefined) return { ids, count: undefined, stoppedBy: undefined, next: undefined };
   if (last.cursor === undefined) throw new ChainError(`${url}: stopped (${last.budget}) with no cursor to go on`);
   const next = new URL(url);
