@@ -26,6 +26,16 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   const small = at(2_000);
   const large = at(100_000);
   const checks: TargetCheck[] = [];
+  /** A function's peak RSS may grow at most `limitMb` from 2,000 to 100,000 bikes: memory must not grow with the response. */
+  const rssGrowth = (key: string, limitMb: number, what: string): TargetCheck => {
+    const a = small?.peakRssMb[key];
+    const b = large?.peakRssMb[key];
+    return {
+      name: `Function RSS growth at most ${limitMb} MB from 2,000 to 100,000 bikes (${what})`,
+      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB)` : "not measured",
+      met: a !== undefined && b !== undefined ? b - a <= limitMb : undefined,
+    };
+  };
 
   for (const bandwidth of ["off", "aws"]) {
     const a = small?.http[`streamed@${bandwidth}`]?.ttfbMs;
@@ -60,13 +70,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
     });
   }
   for (const bandwidth of ["aws", "off"]) {
-    const a = small?.peakRssMb[`streamed@${bandwidth}`];
-    const b = large?.peakRssMb[`streamed@${bandwidth}`];
-    checks.push({
-      name: `Function RSS growth at most 50 MB from 2,000 to 100,000 bikes (/bikes, bandwidth model ${bandwidth})`,
-      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB)` : "not measured",
-      met: a !== undefined && b !== undefined ? b - a <= 50 : undefined,
-    });
+    checks.push(rssGrowth(`streamed@${bandwidth}`, 50, `/bikes, bandwidth model ${bandwidth}`));
   }
   for (const [key, path] of [
     ["export-csv@off", "/api/bikes/export.csv"],
@@ -74,13 +78,7 @@ export function checkTargets(result: BenchResult): TargetCheck[] {
   ] as const) {
     // A result from before the export had these variants: nothing to check.
     if (!result.targets.some((target) => target.key === key)) continue;
-    const a = small?.peakRssMb[key];
-    const b = large?.peakRssMb[key];
-    checks.push({
-      name: `Function RSS growth at most 30 MB from 2,000 to 100,000 bikes (${path}, a stream pipeline with backpressure)`,
-      value: a !== undefined && b !== undefined ? `${a} MB → ${b} MB (+${b - a} MB)` : "not measured",
-      met: a !== undefined && b !== undefined ? b - a <= 30 : undefined,
-    });
+    checks.push(rssGrowth(key, 30, `${path}, a stream pipeline with backpressure`));
   }
   {
     const a = small?.peakRssMb["streamed-256mb@off"];
