@@ -176,6 +176,12 @@ test("/bikes/buffered answers 503 with Retry-After and a server-rendered message
   expect(html).not.toMatch(/\bat .+\.js:\d+/);
   expect((await faults.state()).counts.Scan?.faulted).toBeGreaterThan(0);
 
+  // HEAD renders the page too (Next answers it once the render is done): the same status, no body.
+  const head = await fetch(url, { method: "HEAD" });
+  expect(head.status).toBe(503);
+  expect(head.headers.get("retry-after")).toMatch(/^\d+$/);
+  expect(await head.text()).toBe("");
+
   // DynamoDB is back: "Try again" is the same request, which now answers every bike.
   await faults.clearFaults();
   const again = await fetch(url);
