@@ -153,6 +153,36 @@ test("/api/bikes?mode=buffered answers 503 with Retry-After when DynamoDB fails,
   expect(body.cursor).toBeUndefined();
 });
 
+test("a refused DynamoDB action is not worth retrying: 500 without Retry-After before the first byte, the error row after it", async ({
+  faults,
+}) => {
+  // AccessDeniedException, as a wrong IAM policy gives: the same request would fail the same way.
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "denied" } }]);
+  const api = await fetch(`${targetUrl()}/api/bikes?mode=buffered&pageSize=${PAGE}`);
+  expect(api.status).toBe(500);
+  expect(api.headers.get("retry-after")).toBeNull();
+  const body = (await api.json()) as { error: string; message: string };
+  expect(body.error).toBe("scan_failed");
+  expect(body.message).not.toMatch(/try again/i);
+
+  const page = await fetch(`${targetUrl()}/bikes/buffered?pageSize=${PAGE}`);
+  expect(page.status).toBe(500);
+  expect(page.headers.get("retry-after")).toBeNull();
+  const html = await page.text();
+  expect(bikeRowIds(html)).toEqual([]);
+  expect(html).not.toContain('id="catalog-unavailable"');
+  expect(html).not.toMatch(/\bat .+\.js:\d+/);
+
+  // The streamed page has sent its 200 with the shell: the failure is an error row after the rows.
+  await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault: { kind: "denied" } }]);
+  const streamed = await (await fetch(`${targetUrl()}/bikes?pageSize=${PAGE}`)).text();
+  expect(bikeRowIds(streamed)).toHaveLength(FAILS_AFTER * PAGE);
+  expect(attributeOf(streamed, "catalog-error", "data-error-code")).toBe("scan_failed");
+  // Three responses, one refused Scan request each: the SDK does not retry a refusal (it retries a 500
+  // up to its attempts).
+  expect((await faults.state()).counts.Scan?.faulted).toBe(3);
+});
+
 test("/bikes/buffered answers 503 with Retry-After and a server-rendered message, never a short list (decision 023)", async ({
   faults,
 }) => {

@@ -1,5 +1,5 @@
 // A real HTTP proxy in front of a DynamoDB endpoint that injects the faults a client meets on AWS:
-// latency, HTTP 500, throttling, a reset connection. Tests point a real SDK client at it instead of
+// latency, HTTP 500, throttling, a refused action, a reset connection. Tests point a real SDK client at it instead of
 // mocking the SDK, so retries, error parsing and aborts run exactly as in production.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -12,6 +12,11 @@ export type Fault =
   | { kind: "http500" }
   /** HTTP 400 ProvisionedThroughputExceededException, as DynamoDB sends it; the SDK retries it with backoff. */
   | { kind: "throttle" }
+  /**
+   * HTTP 400 AccessDeniedException, as DynamoDB sends it when the caller's IAM policy lacks the action;
+   * the SDK does not retry it. Stands for the failures that trying again cannot mend.
+   */
+  | { kind: "denied" }
   /** The connection is reset (TCP RST) once the request has arrived, with no answer. */
   | { kind: "reset" };
 
@@ -72,6 +77,14 @@ const ERROR_BODIES = {
         "The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.",
     },
   },
+  // IAM's refusals come from AWS's common service layer, hence another namespace and `Message`.
+  denied: {
+    status: 400,
+    body: {
+      __type: "com.amazon.coral.service#AccessDeniedException",
+      Message: "User is not authorized to perform this action on this resource (injected by the fault proxy)",
+    },
+  },
 } as const;
 
 /** Checks rules from an untrusted source (the control API); throws {@link FaultRuleError}. */
@@ -88,10 +101,10 @@ export function checkFaultRules(rules: unknown): FaultRule[] {
       if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 600_000)
         throw new FaultRuleError(`${where}: latency needs "ms", a whole number from 0 to 600000`);
       checked = { kind, ms };
-    } else if (kind === "http500" || kind === "throttle" || kind === "reset") {
+    } else if (kind === "http500" || kind === "throttle" || kind === "denied" || kind === "reset") {
       checked = { kind };
     } else {
-      throw new FaultRuleError(`${where}: fault kind must be "latency", "http500", "throttle" or "reset"`);
+      throw new FaultRuleError(`${where}: fault kind must be "latency", "http500", "throttle", "denied" or "reset"`);
     }
     if (operation !== undefined && (typeof operation !== "string" || !/^[A-Za-z]+$/.test(operation)))
       throw new FaultRuleError(`${where}: "operation" must be an operation name such as "Scan"`);

@@ -111,6 +111,17 @@ describe("fault proxy", () => {
     }
   });
 
+  it("refuses like IAM: AccessDeniedException at once, not retried", async () => {
+    await proxy.setFaults([{ operation: "Scan", fault: { kind: "denied" } }]);
+    await assert.rejects(scan(), (error: Error & { $metadata?: { attempts?: number; httpStatusCode?: number } }) => {
+      assert.equal(error.name, "AccessDeniedException");
+      assert.equal(error.$metadata?.httpStatusCode, 400);
+      assert.equal(error.$metadata?.attempts, 1);
+      return true;
+    });
+    assert.deepEqual((await proxy.state()).counts.Scan, { received: 1, faulted: 1 });
+  });
+
   it("resets the connection; the SDK sees a network error", async () => {
     await proxy.setFaults([{ operation: "Scan", fault: { kind: "reset" } }]);
     const single = newClient(1);
