@@ -49,6 +49,12 @@ describe("architecture rules (biome.json)", () => {
     assert.equal(restrictedImports("lib", "@firstbyte/dynamo-pages"), 0);
   });
 
+  it("the Lambda wrapper takes from lib/ only", () => {
+    assert.equal(restrictedImports("opennext-wrapper", "../components/catalog/format.tsx"), 1);
+    assert.equal(restrictedImports("opennext-wrapper", "../scripts/stack.ts"), 1);
+    assert.equal(restrictedImports("opennext-wrapper", "../lib/response-status.ts"), 0);
+  });
+
   it("nothing outside e2e/ imports from e2e/", () => {
     assert.equal(restrictedImports("scripts", "../e2e/fixtures"), 1);
     assert.equal(restrictedImports("app", "@/e2e/fixtures"), 1);
