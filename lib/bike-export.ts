@@ -5,6 +5,7 @@
 import type { Bike } from "./bike";
 import { csvRecord } from "./csv";
 import type { ParamError } from "./params";
+import { quotedValue } from "./whole-number";
 
 /** The columns, in order: every field of a bike, named as in the item. */
 export const BIKE_CSV_COLUMNS = [
@@ -49,10 +50,6 @@ export function isExportPath(pathname: string): boolean {
 
 export type ExportRequest = { ok: true; format: ExportFormat } | { ok: false; errors: ParamError[] };
 
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /** The format named by the path, and no query parameters: an export is always the whole catalog. */
 export function parseExportRequest(pathname: string, search: URLSearchParams): ExportRequest {
   const errors: ParamError[] = [];
@@ -61,13 +58,13 @@ export function parseExportRequest(pathname: string, search: URLSearchParams): E
   if (!Object.hasOwn(EXPORT_FORMATS, format)) {
     errors.push({
       param: "format",
-      message: `${format === "" ? "no export format given" : `unknown export format "${truncate(format)}"`}: use ${known.join(" or ")}`,
+      message: `${format === "" ? "no export format given" : `unknown export format "${quotedValue(format)}"`}: use ${known.join(" or ")}`,
     });
   }
   for (const name of new Set(search.keys())) {
     errors.push({
       param: name,
-      message: `the export takes no query parameters (it is always every bike); remove "${truncate(name)}"`,
+      message: `the export takes no query parameters (it is always every bike); remove "${quotedValue(name)}"`,
     });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, format: format as ExportFormat };

@@ -137,16 +137,21 @@ export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOpti
 }
 
 /**
- * The traditional way: every page within the budget awaited before anything is returned. `bytesOf`
- * says what a page will add to the response. Throws DynamoDB's error; `read` says how far it got.
+ * The traditional way: every page within the budget awaited before anything is returned. `render`
+ * turns a Scan page into what the response will hold and says how many bytes that adds, so a page
+ * is rendered once for both. Throws DynamoDB's error; `read` says how far it got.
  */
-export async function allBikes(read: CatalogRead, bytesOf: (bikes: Bike[]) => number): Promise<Bike[]> {
-  const bikes: Bike[] = [];
+export async function allPages<T>(
+  read: CatalogRead,
+  render: (bikes: Bike[]) => { rendered: T; bytes: number },
+): Promise<T[]> {
+  const pages: T[] = [];
   for await (const page of read.pages) {
-    read.sent(bytesOf(page.items));
-    bikes.push(...page.items);
+    const { rendered, bytes } = render(page.items);
+    read.sent(bytes);
+    pages.push(rendered);
   }
-  return bikes;
+  return pages;
 }
 
 // DynamoDB rejects key values over 2048 bytes for a hash key; such an id cannot exist, so it is

@@ -17,7 +17,7 @@ import {
   exportFileName,
 } from "./bike-export";
 import { type BikePage, exportBikePages } from "./catalog";
-import { describeScanFailure, logScanFailure, statusBeforeFirstByte } from "./scan-failure";
+import { describeScanFailure, failedBeforeFirstByte, logScanFailure } from "./scan-failure";
 
 /**
  * The whole catalog as a CSV (or gzipped CSV) download. The first Scan page is read before the
@@ -34,9 +34,7 @@ export async function exportResponse(
     first = await pages.next();
   } catch (error) {
     if (signal.aborted) throw error;
-    const failure = describeScanFailure(error);
-    logScanFailure({ route, requestId, pagesServed: 0, bikesServed: 0, failure });
-    const { status, headers } = statusBeforeFirstByte(failure);
+    const { failure, status, headers } = failedBeforeFirstByte({ route, requestId, error });
     const retry = status === 503 ? ", try again" : "";
     return Response.json(
       { error: failure.code, message: `${failure.reason}; nothing was exported${retry}. Request id ${requestId}.` },

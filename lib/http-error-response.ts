@@ -36,15 +36,23 @@ export const API_NOT_FOUND: HttpError = {
   message: "There is no such API route; the catalog is at /api/bikes.",
 };
 
+/** The plain document of an answer sent before any route runs; `alertHtml` is already escaped. */
+export function errorDocument(title: string, alertHtml: string): string {
+  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${title} · Firstbyte</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;margin:2rem"><main><h1>${title}</h1>
+${alertHtml}<p><a href="/bikes">Back to the catalog</a></p></main></body></html>`;
+}
+
 export function httpErrorResponse(error: HttpError, format: ErrorFormat): Response {
   const headers: Record<string, string> = { "cache-control": "no-store" };
   if (error.status === 405) headers.allow = ALLOWED_METHODS.join(", ");
   if (format === "json")
     return Response.json({ error: error.code, message: error.message }, { status: error.status, headers });
-  const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${error.title} · Firstbyte</title>
-<meta name="viewport" content="width=device-width, initial-scale=1"></head>
-<body style="font-family:system-ui,sans-serif;margin:2rem"><main><h1>${error.title}</h1>
-<p class="error" role="alert" data-error="${error.code}">${error.message}</p><p><a href="/bikes">Back to the catalog</a></p></main></body></html>`;
+  const html = errorDocument(
+    error.title,
+    `<p class="error" role="alert" data-error="${error.code}">${error.message}</p>`,
+  );
   return new Response(html, {
     status: error.status,
     headers: { ...headers, "content-type": "text/html; charset=utf-8" },

@@ -5,7 +5,7 @@
 import { decodeCursor, InvalidCursorError, type Key } from "@firstbyte/dynamo-pages/cursor";
 import { BIKE_KEY_SCHEMA } from "./bike";
 import type { CatalogConfig, WorkBudget } from "./config";
-import { parseWholeNumber } from "./whole-number";
+import { parseWholeNumber, quotedValue } from "./whole-number";
 
 export interface CatalogQuery {
   pageSize: number;
@@ -70,10 +70,6 @@ function wholeNumber(
   return result.value;
 }
 
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
-}
-
 /** Page sizes when the request sets none, and the budget ceilings (lib/config.ts). */
 export type CatalogDefaults = Pick<CatalogConfig, "defaultPageSize" | "firstPageSize" | "budget">;
 
@@ -132,6 +128,8 @@ export function parseMode(params: Params): { ok: true; mode: ResponseMode } | { 
   if (given.length === 1 && (mode === "streamed" || mode === "buffered")) return { ok: true, mode };
   return {
     ok: false,
-    errors: [{ param: "mode", message: `mode must be "streamed" or "buffered", got "${truncate(given.join(","))}"` }],
+    errors: [
+      { param: "mode", message: `mode must be "streamed" or "buffered", got "${quotedValue(given.join(","))}"` },
+    ],
   };
 }

@@ -95,17 +95,24 @@ export function logScanFailure({
  * not answer or refused for load, which trying again shortly can mend; 500 for anything else (a
  * denied action, a missing table, a bug), which would fail the same way again (decision 023).
  */
-export function statusBeforeFirstByte(failure: ScanFailure): {
-  status: 500 | 503;
-  headers: Record<string, string>;
-  retryAfterSeconds?: number;
-} {
+export function statusBeforeFirstByte(failure: ScanFailure): { status: 500 | 503; headers: Record<string, string> } {
   if (failure.code === "scan_failed") return { status: 500, headers: { "cache-control": "no-store" } };
-  return {
-    status: 503,
-    headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" },
-    retryAfterSeconds: RETRY_AFTER_SECONDS,
-  };
+  return { status: 503, headers: { "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" } };
+}
+
+/** For a route handler whose read failed before its first byte: what failed (logged once) and its status. */
+export function failedBeforeFirstByte({
+  route,
+  requestId,
+  error,
+}: {
+  route: string;
+  requestId: string;
+  error: unknown;
+}) {
+  const failure = describeScanFailure(error);
+  logScanFailure({ route, requestId, pagesServed: 0, bikesServed: 0, failure });
+  return { failure, ...statusBeforeFirstByte(failure) };
 }
 
 /**

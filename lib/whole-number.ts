@@ -4,6 +4,11 @@
 // (ConfigError at start-up, a 400 listing every bad parameter, a usage line), so this returns the
 // problem rather than throwing.
 
+/** A bad value as an error message quotes it: at most 40 characters, so a huge input is not echoed whole. */
+export function quotedValue(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
 export interface WholeNumberRange {
   min: number;
   /** Omitted: no upper bound beyond Number.MAX_SAFE_INTEGER. */
@@ -22,6 +27,5 @@ export function parseWholeNumber(text: string, { min, max }: WholeNumberRange): 
     return { ok: true, value };
   }
   const range = max === undefined ? `of at least ${min}` : `from ${min} to ${max}`;
-  const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
-  return { ok: false, problem: `must be a whole number ${range}, got "${shown}"` };
+  return { ok: false, problem: `must be a whole number ${range}, got "${quotedValue(text)}"` };
 }

@@ -26,6 +26,7 @@ import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/a
 import type { Wrapper, WrapperHandler } from "@opennextjs/aws/types/overrides.js";
 // Also declares the runtime's global `awslambda` (streamifyResponse, HttpResponseStream).
 import type {} from "aws-lambda";
+import { ALLOWED_METHODS } from "../lib/http-error-response.ts";
 import { applyStatusOverride, createResponseStatusChannel, withResponseStatusChannel } from "../lib/response-status.ts";
 import { NO_SCRIPT_CONTENT_SECURITY_POLICY, STATIC_SECURITY_HEADERS } from "../lib/security-headers.ts";
 
@@ -188,8 +189,8 @@ export interface EarlyAnswer {
 // The Fetch standard forbids these methods in `new Request()`; Next's proxy adapter builds one for
 // every request, so OpenNext 4.1.12 turns them into a 500 (TypeError "'TRACE' HTTP method is unsupported").
 const METHODS_FETCH_FORBIDS = new Set(["CONNECT", "TRACE", "TRACK"]);
-/** The app only reads (proxy.ts answers 405 for other methods with the same Allow). */
-const ALLOW = "GET, HEAD";
+/** The app only reads (proxy.ts answers 405 for other methods with the same Allow, from the same list). */
+const ALLOW = ALLOWED_METHODS.join(", ");
 
 function plainAnswer(statusCode: number, body: string, headers: Record<string, string> = {}): EarlyAnswer {
   return {

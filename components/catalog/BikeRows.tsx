@@ -30,10 +30,16 @@ const PAGE_HTML_BYTES = 6_000;
 const HTML_BYTES_PER_ROW_JSON_BYTE = 4.0;
 
 /** What a Scan page adds to the catalog's HTML, estimated from its rows' text. */
-export function estimatedHtmlBytes(bikes: Bike[]): number {
+export function estimatedHtmlBytes(rows: readonly BikeRowCells[]): number {
   let json = 0;
-  for (const bike of bikes) json += Buffer.byteLength(JSON.stringify(bikeRowCells(bike)));
+  for (const row of rows) json += Buffer.byteLength(JSON.stringify(row));
   return PAGE_HTML_BYTES + Math.ceil(json * HTML_BYTES_PER_ROW_JSON_BYTE);
+}
+
+/** A Scan page's rows, formatted once, and what they add to the catalog's HTML. */
+export function scanPageRows(bikes: Bike[]): { rendered: BikeRowCells[]; bytes: number } {
+  const rendered = bikes.map(bikeRowCells);
+  return { rendered, bytes: estimatedHtmlBytes(rendered) };
 }
 
 /** One DynamoDB Scan page of bikes: a <tbody> of its own, so each page streams as a unit. */

@@ -1,9 +1,10 @@
 import { Suspense } from "react";
 import type { BikePage, CatalogRead } from "@/lib/catalog";
 import { describeScanFailure, logScanFailure } from "@/lib/scan-failure";
-import { BikeRows, BikeRowsSkeleton, estimatedHtmlBytes } from "./BikeRows";
+import { BikeRowsSkeleton, scanPageRows } from "./BikeRows";
 import { CatalogFailure } from "./CatalogFailure";
 import { CatalogSummary } from "./CatalogSummary";
+import { ScanPageRows } from "./ScanPageRows";
 
 export interface StreamedBikePagesProps {
   /** The budgeted scan, shared by every link of the chain; each link takes the next page from it. */
@@ -62,10 +63,11 @@ export async function StreamedBikePages(props: StreamedBikePagesProps) {
     return <CatalogSummary read={read} serverMs={performance.now() - startedAt} search={search} segments={segments} />;
   }
   const page = next.value;
-  read.sent(estimatedHtmlBytes(page.items));
+  const { rendered, bytes } = scanPageRows(page.items);
+  read.sent(bytes);
   return (
     <>
-      <BikeRows bikes={page.items} page={page.index} />
+      <ScanPageRows rows={rendered} page={page.index} />
       <Suspense fallback={<BikeRowsSkeleton />}>
         <StreamedBikePages {...props} first={undefined} />
       </Suspense>

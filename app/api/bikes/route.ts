@@ -1,16 +1,15 @@
 // The catalog as data: streamed NDJSON, one line per DynamoDB Scan page the moment it arrives, or
 // (?mode=buffered) one JSON array after the whole scan. Bad parameters were answered 400 by the proxy.
 import { badRequestJson } from "@/lib/bad-request-response";
-import type { Bike } from "@/lib/bike";
-import { allBikes, type CatalogRead, cursorFor, readCatalog } from "@/lib/catalog";
+import { allPages, type CatalogRead, cursorFor, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
 import {
   describeScanFailure,
+  failedBeforeFirstByte,
   logScanFailure,
   requestIdFrom,
   type ScanFailure,
-  statusBeforeFirstByte,
 } from "@/lib/scan-failure";
 
 export const dynamic = "force-dynamic";
@@ -47,17 +46,18 @@ export async function GET(request: Request): Promise<Response> {
 
   if (mode.mode === "buffered") {
     const read = readCatalog(query, { startedAt, signal: request.signal });
-    let bikes: Bike[];
+    let pagesJson: string[];
     try {
-      // The array's bytes as JSON.stringify will write them.
-      bikes = await allBikes(read, (page) => Buffer.byteLength(JSON.stringify(page)));
+      // Each page serialised once: its bytes count against the budget, and the body is made of them.
+      pagesJson = await allPages(read, (page) => {
+        const rendered = JSON.stringify(page);
+        return { rendered, bytes: Buffer.byteLength(rendered) };
+      });
     } catch (error) {
-      const failure = describeScanFailure(error);
-      logScanFailure({ route: ROUTE, requestId, pagesServed: 0, bikesServed: 0, failure });
       // Nothing was sent yet, so the status can still say it: 503, try again shortly, or 500 when
       // trying again cannot help. The bikes read before the failure are dropped, so the way on is
       // the request's own cursor.
-      const { status, headers } = statusBeforeFirstByte(failure);
+      const { failure, status, headers } = failedBeforeFirstByte({ route: ROUTE, requestId, error });
       const body = {
         error: failure.code,
         message: `${failure.reason}; nothing was sent.${status === 503 ? " Try again in a few seconds." : ""}`,
@@ -69,7 +69,9 @@ export async function GET(request: Request): Promise<Response> {
     const headers: Record<string, string> = { "cache-control": "no-store" };
     if (read.resumeKey) headers["x-next-cursor"] = cursorFor(read.resumeKey);
     if (read.stoppedBy) headers["x-stopped-by"] = `budget-${read.stoppedBy}`;
-    return Response.json(bikes, { headers });
+    // The pages' arrays joined into one: the same bytes as JSON.stringify of every bike.
+    const items = pagesJson.map((json) => json.slice(1, -1)).filter((json) => json !== "");
+    return new Response(`[${items.join(",")}]`, { headers: { ...headers, "content-type": "application/json" } });
   }
 
   const read = readCatalog(query, { startedAt, signal: request.signal });

@@ -1,13 +1,13 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { BikeRows, estimatedHtmlBytes, SHELL_HTML_BYTES } from "@/components/catalog/BikeRows";
+import { SHELL_HTML_BYTES, scanPageRows } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
 import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { hrefAgain } from "@/components/catalog/catalog-links";
+import { type BikeRowCells, ScanPageRows } from "@/components/catalog/ScanPageRows";
 import { BadRequest } from "@/components/errors/BadRequest";
-import type { Bike } from "@/lib/bike";
-import { allBikes, readCatalog } from "@/lib/catalog";
+import { allPages, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
 import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
@@ -24,9 +24,9 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
 
   const read = readCatalog(parsed.query, { startedAt });
   read.sentShell(SHELL_HTML_BYTES);
-  let bikes: Bike[];
+  let rows: BikeRowCells[];
   try {
-    bikes = await allBikes(read, estimatedHtmlBytes);
+    rows = (await allPages(read, scanPageRows)).flat();
   } catch (error) {
     const failure = describeScanFailure(error);
     const requestId = requestIdFrom(await headers());
@@ -56,7 +56,7 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
       <p className="lede">This page waited for every Scan page before sending its first byte.</p>
       <div id="catalog">
         <BikeTable>
-          <BikeRows bikes={bikes} />
+          <ScanPageRows rows={rows} />
           <CatalogSummary
             read={read}
             serverMs={performance.now() - startedAt}

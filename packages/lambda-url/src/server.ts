@@ -18,6 +18,9 @@ import { BufferedResponder, StreamingRelay, sendJsonError } from "./relay.ts";
 import type { ResponseOutcome } from "./response-sink.ts";
 import { currentRuntime, type RuntimeNode, resolveRuntimeNode } from "./runtime.ts";
 
+/** Lambda's words for an invocation payload over its 6 MB limit (docs/lambda-streaming.md §2). */
+const REQUEST_TOO_LARGE_MESSAGE = `Request must be smaller than ${PAYLOAD_LIMIT_BYTES} bytes for the InvokeFunction operation`;
+
 export interface FunctionUrlStats {
   /** Execution environments alive now (starting, idle or busy). */
   environments: number;
@@ -150,15 +153,9 @@ export class FunctionUrlServer {
     const body = await readRequestBody(req, PAYLOAD_LIMIT_BYTES);
     if (body === null) {
       // Invocation payloads are limited to 6 MB (docs/lambda-streaming.md §2).
-      sendJsonError(
-        res,
-        413,
-        { Message: "Request must be smaller than 6291456 bytes for the InvokeFunction operation" },
-        requestId,
-        {
-          "x-amzn-errortype": "RequestTooLargeException",
-        },
-      );
+      sendJsonError(res, 413, { Message: REQUEST_TOO_LARGE_MESSAGE }, requestId, {
+        "x-amzn-errortype": "RequestTooLargeException",
+      });
       this.options.log(`${requestId} ${method} ${pathOnly} 413 request too large`);
       return;
     }
@@ -248,11 +245,7 @@ export class FunctionUrlServer {
     const body = await readRequestBody(req, PAYLOAD_LIMIT_BYTES);
     if (body === null) {
       // Invocation payloads are limited to 6 MB (docs/lambda-streaming.md §2).
-      refuse(
-        413,
-        "RequestTooLargeException",
-        "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
-      );
+      refuse(413, "RequestTooLargeException", REQUEST_TOO_LARGE_MESSAGE);
       return;
     }
     let event: unknown = {};
