@@ -34,6 +34,12 @@ export interface ScanPagesOptions {
   segments?: number;
   /** Stop after exactly this many items (only with `segments === 1`); the last page's lastKey is the resume point. */
   maxItems?: number;
+  /**
+   * Send at most this many Scan requests in all, those in flight included: with more segments than
+   * that, only this many segments start. The pages then end; each page is one request, so a
+   * consumer that counts pages knows the ceiling was reached. Default: no ceiling.
+   */
+  maxRequests?: number;
   /** Aborts the in-flight request and stops the scan; the generator then throws `signal.reason`. */
   signal?: AbortSignal;
   consistentRead?: boolean;
@@ -54,6 +60,7 @@ interface ScanPlan {
   startKey: Key | undefined;
   segments: number;
   maxItems: number | undefined;
+  maxRequests: number;
   signal: AbortSignal | undefined;
   consistentRead: boolean | undefined;
 }
@@ -90,6 +97,7 @@ function planScan(options: ScanPagesOptions): ScanPlan {
     startKey,
     segments = 1,
     maxItems,
+    maxRequests = Number.POSITIVE_INFINITY,
     signal,
     consistentRead,
   } = options;
@@ -110,6 +118,9 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   }
   if (maxItems !== undefined && (!Number.isSafeInteger(maxItems) || maxItems < 1)) {
     throw new ScanOptionsError(`maxItems must be a whole number of at least 1, got ${String(maxItems)}.`);
+  }
+  if (maxRequests !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(maxRequests) || maxRequests < 1)) {
+    throw new ScanOptionsError(`maxRequests must be a whole number of at least 1, got ${String(maxRequests)}.`);
   }
   // A resume key or an item budget belongs to one ordered pass; parallel segments have none.
   if (segments > 1 && startKey !== undefined) {
@@ -133,7 +144,17 @@ function planScan(options: ScanPagesOptions): ScanPlan {
   if (signal !== undefined && (typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
     throw new ScanOptionsError("signal must be an AbortSignal.");
   }
-  return { table, pageSize, firstPageSize, startKey: checkedStartKey, segments, maxItems, signal, consistentRead };
+  return {
+    table,
+    pageSize,
+    firstPageSize,
+    startKey: checkedStartKey,
+    segments,
+    maxItems,
+    maxRequests,
+    signal,
+    consistentRead,
+  };
 }
 
 async function* runScan<T>(
@@ -165,6 +186,7 @@ async function* runScan<T>(
   const pending = new Map<number, number>();
   let itemsYielded = 0;
   let index = 0;
+  let requestsSent = 0;
 
   const send = ({ segment, key: exclusiveStartKey, limit }: QueuedSegment) => {
     const input: ScanCommandInput = {
@@ -178,6 +200,7 @@ async function* runScan<T>(
     }
     if (plan.consistentRead !== undefined) input.ConsistentRead = plan.consistentRead;
     pending.set(segment, limit);
+    requestsSent++;
     const request = client.send(new ScanCommand(input), { abortSignal: requests.signal }).then(
       (output) => {
         settled.push({ segment, ok: true, output });
@@ -198,7 +221,7 @@ async function* runScan<T>(
       throwIfAborted(signal);
       // Segments whose last page has been yielded get their next request now, never earlier:
       // a consumer that stops reading stops the requests too.
-      while (pending.size < MAX_REQUESTS_IN_FLIGHT) {
+      while (pending.size < MAX_REQUESTS_IN_FLIGHT && requestsSent < plan.maxRequests) {
         const waiting = idle.shift();
         if (waiting === undefined) break;
         send(waiting);

@@ -436,6 +436,43 @@ describe("scanPages stopping", { timeout: 10_000 }, () => {
   });
 });
 
+describe("scanPages with maxRequests", { timeout: 10_000 }, () => {
+  it("sends exactly maxRequests Scan requests to the engine, however many segments", async () => {
+    const before = db.scansReceived();
+    const pages = await collect(
+      scanPages<Item>(db.doc, { table: TABLE, pageSize: 1000, segments: 16, maxRequests: 1 }),
+    );
+    assert.equal(db.scansReceived() - before, 1);
+    assert.equal(pages.length, 1);
+  });
+
+  it("counts requests in flight: 16 segments of one item each stop at 100 requests, not 100 plus those in flight", async () => {
+    const before = db.scansReceived();
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 1, segments: 16, maxRequests: 100 }));
+    assert.equal(db.scansReceived() - before, 100);
+    assert.equal(pages.length, 100);
+  });
+
+  it("ends with the table when the table ends first", async () => {
+    const before = db.scansReceived();
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 1000, maxRequests: 50 }));
+    assert.deepEqual(pages.flatMap((page) => page.items.map((item) => item.id)).sort(), allIds);
+    assert.equal(db.scansReceived() - before, pages.length);
+    assert.ok(pages.length < 50);
+  });
+
+  it("stops a one-segment scan after maxRequests pages, resumable from the last page's key", async () => {
+    const pages = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, maxRequests: 3 }));
+    assert.equal(pages.length, 3);
+    const lastKey = pages.at(-1)?.lastKey;
+    assert.ok(lastKey);
+    const rest = await collect(scanPages<Item>(db.doc, { table: TABLE, pageSize: 100, startKey: lastKey }));
+    const ids = [...pages, ...rest].flatMap((page) => page.items.map((item) => item.id));
+    assert.deepEqual([...ids].sort(), allIds);
+    assert.equal(new Set(ids).size, ids.length);
+  });
+});
+
 describe("scanPages options", { timeout: 10_000 }, () => {
   const bad: Array<[string, Parameters<typeof scanPages>[1], RegExp]> = [
     ["empty table name", { table: "" }, /table/],
@@ -451,6 +488,8 @@ describe("scanPages options", { timeout: 10_000 }, () => {
     ["segments over 1,000,000", { table: TABLE, segments: 1_000_001 }, /segments/],
     ["maxItems 0", { table: TABLE, maxItems: 0 }, /maxItems/],
     ["maxItems fractional", { table: TABLE, maxItems: 1.5 }, /maxItems/],
+    ["maxRequests 0", { table: TABLE, maxRequests: 0 }, /maxRequests/],
+    ["maxRequests fractional", { table: TABLE, maxRequests: 1.5 }, /maxRequests/],
     ["maxItems with segments", { table: TABLE, segments: 2, maxItems: 10 }, /maxItems/],
     ["startKey with segments", { table: TABLE, segments: 2, startKey: { id: "item-0001" } }, /startKey/],
     ["startKey empty", { table: TABLE, startKey: {} }, /startKey/],
