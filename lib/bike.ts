@@ -17,6 +17,23 @@ export interface Bike {
   description: string;
 }
 
+/** A bike's fields, as named in the item. */
+export type BikeField = keyof Bike;
+
+/**
+ * An item of the Bikes table that does not hold a whole bike: only its valid fields are kept, and
+ * `incomplete` names the rest (missing or of the wrong kind). It costs its own row, nothing more
+ * (docs/decisions/024-hostile-items-cost-one-row.md).
+ */
+export type IncompleteBike = Partial<Bike> & { id: string; incomplete: BikeField[] };
+
+/** What the catalog reads from the table: a whole bike, or what could be kept of a malformed one. */
+export type CatalogItem = Bike | IncompleteBike;
+
+export function isIncomplete(item: CatalogItem): item is IncompleteBike {
+  return "incomplete" in item;
+}
+
 export const BIKE_TYPES = [
   "road",
   "gravel",

@@ -4,25 +4,63 @@ import "server-only";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { encodeCursor, type Key, type ScanPage, scanPages } from "@firstbyte/dynamo-pages";
 import { cache } from "react";
-import type { Bike } from "./bike";
+import { type CatalogItem, isIncomplete } from "./bike";
+import { checkBikeRecord } from "./bike-record";
 import { config } from "./config";
 import { documentClient } from "./dynamo";
 import type { CatalogQuery } from "./params";
 import { type BudgetStop, budgetStop } from "./work-budget";
 
-export type BikePage = ScanPage<Bike>;
+export type BikePage = ScanPage<CatalogItem>;
+
+/** Longest id a log line repeats: DynamoDB allows 2,048 bytes, a log line needs far fewer. */
+const LOGGED_ID_CHARS = 256;
+
+/**
+ * An item as read, checked before anything formats it; a malformed one is logged once, as one JSON
+ * line naming its id and its bad fields (docs/decisions/024-hostile-items-cost-one-row.md).
+ */
+function checkedItem(item: unknown): CatalogItem {
+  const checked = checkBikeRecord(item);
+  if (isIncomplete(checked)) {
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        event: "bike_record_invalid",
+        id: checked.id.slice(0, LOGGED_ID_CHARS),
+        fields: checked.incomplete,
+      }),
+    );
+  }
+  return checked;
+}
+
+/** Scan pages whose items are checked, each yielded as it arrives. */
+async function* checkedPages(
+  pages: AsyncGenerator<ScanPage<unknown>, void, undefined>,
+): AsyncGenerator<BikePage, void, undefined> {
+  try {
+    for await (const page of pages) yield { ...page, items: page.items.map(checkedItem) };
+  } finally {
+    await pages.return(undefined);
+  }
+}
 
 /** The catalog's Scan pages, each yielded the moment DynamoDB returns it. */
 export function bikePages(query: CatalogQuery, signal?: AbortSignal): AsyncGenerator<BikePage, void, undefined> {
-  return scanPages<Bike>(documentClient(), {
-    table: config().table,
-    pageSize: query.pageSize,
-    firstPageSize: query.firstPageSize,
-    segments: query.segments,
-    startKey: query.cursor,
-    maxItems: query.limit,
-    signal,
-  });
+  return checkedPages(
+    scanPages(documentClient(), {
+      table: config().table,
+      pageSize: query.pageSize,
+      firstPageSize: query.firstPageSize,
+      segments: query.segments,
+      startKey: query.cursor,
+      maxItems: query.limit,
+      // In-flight parallel segments count too: the Scan request budget is a ceiling (decision 025).
+      maxRequests: query.budget.scanRequests,
+      signal,
+    }),
+  );
 }
 
 export type { BudgetStop };
@@ -143,7 +181,7 @@ export function readCatalog(query: CatalogQuery, { startedAt, signal }: ReadOpti
  */
 export async function allPages<T>(
   read: CatalogRead,
-  render: (bikes: Bike[]) => { rendered: T; bytes: number },
+  render: (bikes: CatalogItem[]) => { rendered: T; bytes: number },
 ): Promise<T[]> {
   const pages: T[] = [];
   for await (const page of read.pages) {
@@ -159,10 +197,10 @@ export async function allPages<T>(
 const MAX_HASH_KEY_BYTES = 2048;
 
 /** One bike by id; memoised per request, so a page and its metadata share one GetItem. */
-export const getBike = cache(async (id: string): Promise<Bike | undefined> => {
+export const getBike = cache(async (id: string): Promise<CatalogItem | undefined> => {
   if (id.length === 0 || Buffer.byteLength(id) > MAX_HASH_KEY_BYTES) return undefined;
   const result = await documentClient().send(new GetCommand({ TableName: config().table, Key: { id } }));
-  return result.Item as Bike | undefined;
+  return result.Item === undefined ? undefined : checkedItem(result.Item);
 });
 
 /** Where a Scan page ended: the key to go on after. Components name it through this module only. */
@@ -183,5 +221,5 @@ export const EXPORT_PAGE_SIZE = 1000;
  * requested only when the consumer asks for it, so a slow reader slows the Scan.
  */
 export function exportBikePages(signal?: AbortSignal): AsyncGenerator<BikePage, void, undefined> {
-  return scanPages<Bike>(documentClient(), { table: config().table, pageSize: EXPORT_PAGE_SIZE, signal });
+  return checkedPages(scanPages(documentClient(), { table: config().table, pageSize: EXPORT_PAGE_SIZE, signal }));
 }

@@ -1,22 +1,32 @@
-import type { Bike } from "@/lib/bike";
+import { type CatalogItem, isIncomplete } from "@/lib/bike";
 import { BIKE_COLUMNS } from "./BikeTable";
 import { formatPrice, formatWeight } from "./format";
 import { type BikeRowCells, ScanPageRows } from "./ScanPageRows";
 
-/** The row's text: formatted once, where the bike is read, and sent to the browser ready to show. */
-export function bikeRowCells(bike: Bike): BikeRowCells {
-  return [
-    bike.id,
-    `${bike.brand} ${bike.model}`,
-    bike.type,
-    bike.frameSize,
-    bike.wheelSize,
-    bike.colour,
-    bike.year,
-    formatWeight(bike.weightKg),
-    formatPrice(bike.price),
-    bike.stock,
+/** `value` formatted, or null when the item lacked it. */
+function formatted<T, R>(value: T | undefined, format: (value: T) => R): R | null {
+  return value === undefined ? null : format(value);
+}
+
+/**
+ * The row's text: formatted once, where the bike is read, and sent to the browser ready to show. A
+ * malformed item's missing fields are null (decision 024).
+ */
+export function bikeRowCells(item: CatalogItem): BikeRowCells {
+  const cells: BikeRowCells = [
+    item.id,
+    item.brand === undefined || item.model === undefined ? null : `${item.brand} ${item.model}`,
+    item.type ?? null,
+    item.frameSize ?? null,
+    item.wheelSize ?? null,
+    item.colour ?? null,
+    item.year ?? null,
+    formatted(item.weightKg, formatWeight),
+    formatted(item.price, formatPrice),
+    item.stock ?? null,
   ];
+  if (isIncomplete(item)) cells.push(1);
+  return cells;
 }
 
 // What the catalog's HTML costs, for the byte budget (a server component cannot see the bytes React
@@ -37,13 +47,13 @@ export function estimatedHtmlBytes(rows: readonly BikeRowCells[]): number {
 }
 
 /** A Scan page's rows, formatted once, and what they add to the catalog's HTML. */
-export function scanPageRows(bikes: Bike[]): { rendered: BikeRowCells[]; bytes: number } {
+export function scanPageRows(bikes: CatalogItem[]): { rendered: BikeRowCells[]; bytes: number } {
   const rendered = bikes.map(bikeRowCells);
   return { rendered, bytes: estimatedHtmlBytes(rendered) };
 }
 
 /** One DynamoDB Scan page of bikes: a <tbody> of its own, so each page streams as a unit. */
-export function BikeRows({ bikes, page }: { bikes: Bike[]; page?: number }) {
+export function BikeRows({ bikes, page }: { bikes: CatalogItem[]; page?: number }) {
   return <ScanPageRows rows={bikes.map(bikeRowCells)} page={page} />;
 }
 

@@ -1,13 +1,13 @@
 "use client";
 import { useEffect, useState } from "react";
-import type { Bike } from "@/lib/bike";
+import type { CatalogItem } from "@/lib/bike";
 import { BikeRows, BikeRowsSkeleton } from "./BikeRows";
 import { BikeTable, ClosingLine } from "./BikeTable";
 
 /** A line of /api/bikes: a Scan page, or the last line that says why the stream ended early. */
 interface PageLine {
   page: number;
-  items: Bike[];
+  items: CatalogItem[];
 }
 interface EndLine {
   /** A failure's code (`dynamodb_unavailable`, …), or absent when a budget ended the stream. */

@@ -6,19 +6,44 @@
 // The rows need nothing of React: a row is text and a plain link to its bike's page.
 import { escapeHtml } from "@/lib/escape-html";
 
-/** A row's cells, formatted where the bike is read (`bikeRowCells` in BikeRows.tsx): id, name, type, frame, wheels, colour, year, weight, price, stock. */
-export type BikeRowCells = [string, string, string, string, string, string, number, string, string, number];
+/** A cell's value, or null where the item's field was missing or malformed (shown as a dash). */
+type Cell<T = string> = T | null;
 
-/** The rows' markup; every text and attribute through the one escaper (lib/escape-html.ts). */
+/**
+ * A row's cells, formatted where the bike is read (`bikeRowCells` in BikeRows.tsx): id, name, type,
+ * frame, wheels, colour, year, weight, price, stock, and a trailing 1 when the item is incomplete.
+ */
+export type BikeRowCells = [
+  id: string,
+  name: Cell,
+  type: Cell,
+  frameSize: Cell,
+  wheelSize: Cell,
+  colour: Cell,
+  year: Cell<number>,
+  weight: Cell,
+  price: Cell,
+  stock: Cell<number>,
+  incomplete?: 1,
+];
+
+/** A cell's text, escaped; a dash for a field the item lacked. */
+const cellText = (value: Cell<string | number>): string => (value === null ? "—" : escapeHtml(String(value)));
+
+/** The rows' markup; every value, numbers included, through the one escaper (lib/escape-html.ts). */
 export function bikeRowsHtml(rows: readonly BikeRowCells[]): string {
   let html = "";
-  for (const [id, name, type, frameSize, wheelSize, colour, year, weight, price, stock] of rows) {
-    const cells = [type, frameSize, wheelSize, colour, String(year), weight].map(
-      (text) => `<td>${escapeHtml(text)}</td>`,
-    );
+  for (const [id, name, type, frameSize, wheelSize, colour, year, weight, price, stock, incomplete] of rows) {
+    const cells = [type, frameSize, wheelSize, colour, year, weight].map((value) => `<td>${cellText(value)}</td>`);
+    const escapedId = escapeHtml(id);
+    // A malformed item costs its own row only: marked, with its id, and its valid fields (decision 024).
+    const note = incomplete
+      ? ` <small class="record-incomplete">This bike's record (${escapedId}) is incomplete.</small>`
+      : "";
     html +=
-      `<tr data-bike-id="${escapeHtml(id)}"><th scope="row"><a href="/bikes/${escapeHtml(encodeURIComponent(id))}">${escapeHtml(name)}</a></th>` +
-      `${cells.join("")}<td class="num">${escapeHtml(price)}</td><td class="num">${stock}</td></tr>`;
+      `<tr data-bike-id="${escapedId}"${incomplete ? " data-incomplete" : ""}><th scope="row">` +
+      `<a href="/bikes/${escapeHtml(encodeURIComponent(id))}">${name === null ? escapedId : escapeHtml(name)}</a>${note}</th>` +
+      `${cells.join("")}<td class="num">${cellText(price)}</td><td class="num">${cellText(stock)}</td></tr>`;
   }
   return html;
 }

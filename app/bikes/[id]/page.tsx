@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { formatPrice, formatWeight } from "@/components/catalog/format";
-import type { Bike } from "@/lib/bike";
+import { type CatalogItem, isIncomplete } from "@/lib/bike";
 import { getBike } from "@/lib/catalog";
-import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
+import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, readerRequestId } from "@/lib/scan-failure";
 
 type Params = Promise<{ id: string }>;
 
@@ -23,7 +22,17 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
   // The page reads the same memoised GetItem and answers its failure; the title only names it.
   const bike = await getBike(bikeId(await params)).catch(() => null);
   if (bike === null) return { title: "Catalog unavailable" };
-  return { title: bike ? `${bike.brand} ${bike.model}` : "Bike not found" };
+  return { title: bike ? bikeName(bike) : "Bike not found" };
+}
+
+/** The bike's name, or its id when the item lacks one. */
+function bikeName(bike: CatalogItem): string {
+  return bike.brand === undefined || bike.model === undefined ? bike.id : `${bike.brand} ${bike.model}`;
+}
+
+/** A field's text, or a dash where a malformed item lacked it (decision 024). */
+function shown<T>(value: T | undefined, format: (value: T) => string = String): string {
+  return value === undefined ? "—" : format(value);
 }
 
 /**
@@ -32,12 +41,12 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  */
 export default async function BikePage({ params }: { params: Params }) {
   const id = bikeId(await params);
-  let bike: Bike | undefined;
+  let bike: CatalogItem | undefined;
   try {
     bike = await getBike(id);
   } catch (error) {
     const failure = describeScanFailure(error);
-    const requestId = requestIdFrom(await headers());
+    const requestId = readerRequestId();
     if (!answerUnavailable({ route: "/bikes/[id]", operation: "GetItem", requestId, failure })) throw error;
     return (
       <CatalogUnavailable
@@ -57,27 +66,30 @@ export default async function BikePage({ params }: { params: Params }) {
           ← All bikes
         </Link>
       </p>
-      <h1 data-bike-id={bike.id}>
-        {bike.brand} {bike.model}
-      </h1>
-      <p className="lede">{bike.description}</p>
+      <h1 data-bike-id={bike.id}>{bikeName(bike)}</h1>
+      {isIncomplete(bike) ? (
+        <p className="record-incomplete" id="record-incomplete">
+          This bike&apos;s record is incomplete: only the details that could be read are shown.
+        </p>
+      ) : null}
+      {bike.description === undefined ? null : <p className="lede">{bike.description}</p>}
       <dl className="bike">
         <dt>Type</dt>
-        <dd>{bike.type}</dd>
+        <dd>{shown(bike.type)}</dd>
         <dt>Frame size</dt>
-        <dd>{bike.frameSize}</dd>
+        <dd>{shown(bike.frameSize)}</dd>
         <dt>Wheel size</dt>
-        <dd>{bike.wheelSize}</dd>
+        <dd>{shown(bike.wheelSize)}</dd>
         <dt>Colour</dt>
-        <dd>{bike.colour}</dd>
+        <dd>{shown(bike.colour)}</dd>
         <dt>Year</dt>
-        <dd>{bike.year}</dd>
+        <dd>{shown(bike.year)}</dd>
         <dt>Weight</dt>
-        <dd>{formatWeight(bike.weightKg)}</dd>
+        <dd>{shown(bike.weightKg, formatWeight)}</dd>
         <dt>Price</dt>
-        <dd>{formatPrice(bike.price)}</dd>
+        <dd>{shown(bike.price, formatPrice)}</dd>
         <dt>In stock</dt>
-        <dd>{bike.stock}</dd>
+        <dd>{shown(bike.stock)}</dd>
         <dt>Id</dt>
         <dd>
           <code>{bike.id}</code>
