@@ -9,10 +9,41 @@ import {
   isExportPath,
   parseExportRequest,
 } from "./bike-export";
+import { checkBikeRecord } from "./bike-record";
 
-test("the header names every column once, in order, ended by CRLF", () => {
+test("the header names every field once, in order, then incomplete, ended by CRLF", () => {
   assert.equal(BIKE_CSV_HEADER, `${BIKE_CSV_COLUMNS.join(",")}\r\n`);
-  assert.deepEqual(Object.keys(generateBike(0)).sort(), [...BIKE_CSV_COLUMNS].sort());
+  assert.deepEqual([...Object.keys(generateBike(0)), "incomplete"].sort(), [...BIKE_CSV_COLUMNS].sort());
+  assert.equal(BIKE_CSV_COLUMNS.at(-1), "incomplete");
+});
+
+test("a malformed item's record has empty cells for its bad fields and names them in the last column", () => {
+  const bike = { ...generateBike(0), description: "plain" };
+  const item = checkBikeRecord({ ...bike, price: "12", weightKg: undefined });
+  assert.equal(
+    bikeCsvRecords([item]),
+    `${bike.id},${bike.brand},${bike.model},${bike.type},${bike.frameSize},${bike.wheelSize},${bike.colour},${bike.year},,,${bike.stock},plain,price weightKg\r\n`,
+  );
+});
+
+test("text a spreadsheet would run as a formula gets a leading quote; numbers stay numbers", () => {
+  const bike = {
+    ...generateBike(0),
+    brand: '=HYPERLINK("http://evil.example","click")',
+    model: "@SUM(1+1)",
+    colour: "+cmd|' /C calc'!A0",
+    frameSize: "-2+3",
+    wheelSize: "\t=1",
+    description: "\r=1",
+  };
+  const cells = bikeCsvRecords([bike]).split(",");
+  assert.equal(cells[1], `"'=HYPERLINK(""http://evil.example""`);
+  assert.equal(cells[3], "'@SUM(1+1)");
+  assert.ok(bikeCsvRecords([bike]).includes(`,'+cmd|' /C calc'!A0,`));
+  assert.ok(bikeCsvRecords([bike]).includes(`,'-2+3,`));
+  assert.ok(bikeCsvRecords([bike]).includes(`,'\t=1,`));
+  assert.ok(bikeCsvRecords([bike]).includes(`,"'\r=1",`));
+  assert.ok(bikeCsvRecords([{ ...generateBike(0), price: -5 }]).includes(",-5,"));
 });
 
 test("a bike's record has its fields in the header's order, quoted where RFC 4180 asks", () => {
@@ -21,7 +52,7 @@ test("a bike's record has its fields in the header's order, quoted where RFC 418
   assert.ok(record.endsWith("\r\n"));
   assert.equal(
     record,
-    `${bike.id},Harrow & Vale,${bike.model},${bike.type},${bike.frameSize},"29""",${bike.colour},${bike.year},${bike.price},${bike.weightKg},${bike.stock},"fast, light"\r\n`,
+    `${bike.id},Harrow & Vale,${bike.model},${bike.type},${bike.frameSize},"29""",${bike.colour},${bike.year},${bike.price},${bike.weightKg},${bike.stock},"fast, light",\r\n`,
   );
   assert.equal(bikeCsvRecords([]), "");
   assert.equal(bikeCsvRecords([generateBike(1), generateBike(2)]).split("\r\n").length, 3);

@@ -2,13 +2,13 @@
 // formats, the dated file name, and the check of a request's path and query (the proxy answers 400
 // with it before anything streams). Pure, so it is unit-tested directly; the stream itself is in
 // lib/export-stream.ts.
-import type { Bike } from "./bike";
-import { csvRecord } from "./csv";
+import { type BikeField, type CatalogItem, isIncomplete } from "./bike";
+import { csvRecord, csvRecords } from "./csv";
 import type { ParamError } from "./params";
 import { quotedValue } from "./whole-number";
 
-/** The columns, in order: every field of a bike, named as in the item. */
-export const BIKE_CSV_COLUMNS = [
+/** A bike's fields, in order, named as in the item. */
+const BIKE_FIELD_COLUMNS = [
   "id",
   "brand",
   "model",
@@ -21,15 +21,24 @@ export const BIKE_CSV_COLUMNS = [
   "weightKg",
   "stock",
   "description",
-] as const satisfies readonly (keyof Bike)[];
+] as const satisfies readonly BikeField[];
+
+/**
+ * The columns, in order: every field of a bike, then `incomplete`, which names the fields a
+ * malformed item lacks (their cells are empty) and is empty for a whole bike (decision 024).
+ */
+export const BIKE_CSV_COLUMNS = [...BIKE_FIELD_COLUMNS, "incomplete"] as const;
 
 export const BIKE_CSV_HEADER = csvRecord(BIKE_CSV_COLUMNS);
 
 /** The CSV records of some bikes, each ended by CRLF. */
-export function bikeCsvRecords(bikes: readonly Bike[]): string {
-  let text = "";
-  for (const bike of bikes) text += csvRecord(BIKE_CSV_COLUMNS.map((column) => bike[column]));
-  return text;
+export function bikeCsvRecords(items: readonly CatalogItem[]): string {
+  return csvRecords(
+    items.map((item) => [
+      ...BIKE_FIELD_COLUMNS.map((column) => item[column]),
+      isIncomplete(item) ? item.incomplete.join(" ") : "",
+    ]),
+  );
 }
 
 export const EXPORT_FORMATS = {

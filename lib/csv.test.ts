@@ -6,7 +6,7 @@ test("a plain field is written as it is", () => {
   assert.equal(csvField("Alder Aero 3"), "Alder Aero 3");
   assert.equal(csvField(1249.99), "1249.99");
   assert.equal(csvField(0), "0");
-  assert.equal(csvField(false), "false");
+  assert.equal(csvField(-12.5), "-12.5");
 });
 
 test("null and undefined are empty fields", () => {
@@ -37,4 +37,15 @@ test("a record joins fields with commas and ends with CRLF (RFC 4180 §2.1)", ()
   assert.equal(csvRecord(["id", "brand"]), "id,brand\r\n");
   assert.equal(csvRecord(["a,b", 'c"d', "e"]), '"a,b","c""d",e\r\n');
   assert.equal(csvRecord([]), "\r\n");
+});
+
+test("text that a spreadsheet would run as a formula starts with a single quote", () => {
+  assert.equal(csvField("=1+1"), "'=1+1");
+  assert.equal(csvField("+1"), "'+1");
+  assert.equal(csvField("-1"), "'-1");
+  assert.equal(csvField("@SUM(1)"), "'@SUM(1)");
+  assert.equal(csvField("\t=1"), "'\t=1");
+  assert.equal(csvField("\r=1"), '"\'\r=1"');
+  assert.equal(csvField('=HYPERLINK("x")'), '"\'=HYPERLINK(""x"")"');
+  assert.equal(csvField("a=b"), "a=b");
 });
