@@ -14,6 +14,8 @@ export interface StatusOverride {
 export interface ResponseStatusChannel {
   override: StatusOverride | undefined;
   statusSent: boolean;
+  /** The invocation's own id (Lambda's request id): the one a reader is shown, never a client header. */
+  requestId: string | undefined;
 }
 
 // The wrapper is bundled by OpenNext's esbuild and the page by Next's compiler, so each has its own
@@ -26,8 +28,8 @@ function storage(): AsyncLocalStorage<ResponseStatusChannel> {
   return shared[STORAGE_KEY];
 }
 
-export function createResponseStatusChannel(): ResponseStatusChannel {
-  return { override: undefined, statusSent: false };
+export function createResponseStatusChannel(requestId?: string): ResponseStatusChannel {
+  return { override: undefined, statusSent: false, requestId };
 }
 
 /** Runs `handle` (one request) with `channel` open to it and everything it calls. */
@@ -69,4 +71,9 @@ export function applyStatusOverride(
     for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
   }
   return { statusCode: override.status, headers: { ...headers, ...override.headers } };
+}
+
+/** The id of the invocation this request runs in; undefined outside one (`next start`, `next dev`). */
+export function invocationRequestId(): string | undefined {
+  return storage().getStore()?.requestId;
 }

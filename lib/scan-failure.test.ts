@@ -5,7 +5,7 @@ import {
   answerUnavailable,
   describeScanFailure,
   RETRY_AFTER_SECONDS,
-  requestIdFrom,
+  readerRequestId,
   statusBeforeFirstByte,
 } from "./scan-failure";
 
@@ -42,10 +42,19 @@ describe("describeScanFailure", () => {
   });
 });
 
-describe("requestIdFrom", () => {
-  it("prefers the trace id AWS adds to Function URL requests", () => {
-    assert.equal(requestIdFrom(new Headers({ "x-amzn-trace-id": "Root=1-abc" })), "Root=1-abc");
-    assert.match(requestIdFrom(new Headers()), /^[0-9a-f-]{36}$/);
+describe("readerRequestId", () => {
+  it("is the invocation's own id inside an invocation", () => {
+    const channel = createResponseStatusChannel("8f5c2d1e-invocation");
+    assert.equal(
+      withResponseStatusChannel(channel, () => readerRequestId()),
+      "8f5c2d1e-invocation",
+    );
+  });
+
+  it("is a fresh id outside one, different each time", () => {
+    const first = readerRequestId();
+    assert.match(first, /^[0-9a-f-]{36}$/);
+    assert.notEqual(readerRequestId(), first);
   });
 });
 

@@ -1,7 +1,7 @@
 // What a reader, a program and the server log are told when DynamoDB fails after a response has
 // started, or before its first byte. Pure except for the log line and the status request, so it is
 // unit-tested directly.
-import { requestResponseStatus } from "./response-status";
+import { invocationRequestId, requestResponseStatus } from "./response-status";
 
 /** Machine-readable reason, sent in the NDJSON error line and on the HTML error row. */
 export type ScanFailureCode = "dynamodb_unavailable" | "dynamodb_throttled" | "scan_failed";
@@ -136,9 +136,10 @@ export function answerUnavailable(fields: {
 }
 
 /**
- * The id a log line and the reader's error text share: the trace id AWS puts on every Function URL
- * request (and lambda-url emulates), else a fresh one (`next start`, `next dev`).
+ * The id a log line and the reader's error text share: the invocation's own (Lambda's request id,
+ * which its response also carries as x-amzn-requestid), else a fresh one (`next start`, `next dev`).
+ * Never a request header: a client could put its words on a page a shared cache keeps for others.
  */
-export function requestIdFrom(headers: { get(name: string): string | null }): string {
-  return headers.get("x-amzn-trace-id") ?? headers.get("x-request-id") ?? crypto.randomUUID();
+export function readerRequestId(): string {
+  return invocationRequestId() ?? crypto.randomUUID();
 }

@@ -265,7 +265,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
     let headersWritten = false;
     let body: Promise<void> | undefined;
-    const statusChannel = createResponseStatusChannel();
+    const statusChannel = createResponseStatusChannel(context.awsRequestId);
 
     const streamCreator: StreamCreator = {
       // Streamed chunks are never read back on this path (the returned InternalResult's body is

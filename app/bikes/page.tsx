@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { after } from "next/server";
 import { Suspense } from "react";
 import { BikeRowsSkeleton, SHELL_HTML_BYTES } from "@/components/catalog/BikeRows";
@@ -9,7 +8,7 @@ import { BadRequest } from "@/components/errors/BadRequest";
 import { readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { requestIdFrom } from "@/lib/scan-failure";
+import { readerRequestId } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Streamed catalog" };
@@ -38,7 +37,7 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
   const parsed = parseCatalogQuery(search, config());
   // The proxy answers bad parameters with a 400 before this renders; this is the fallback.
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
-  const requestId = requestIdFrom(await headers());
+  const requestId = readerRequestId();
   // Next runs `after` callbacks once the response has closed: at its end, or as soon as the client
   // disconnects (`next start`, `next dev`). The Scan request in flight is then aborted and no other is
   // sent. (On Lambda a Function URL is not told the client left; the work budget bounds it there.)

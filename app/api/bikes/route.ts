@@ -8,7 +8,7 @@ import {
   describeScanFailure,
   failedBeforeFirstByte,
   logScanFailure,
-  requestIdFrom,
+  readerRequestId,
   type ScanFailure,
 } from "@/lib/scan-failure";
 
@@ -41,7 +41,7 @@ export async function GET(request: Request): Promise<Response> {
   if (!parsed.ok || !mode.ok)
     return badRequestJson([...(parsed.ok ? [] : parsed.errors), ...(mode.ok ? [] : mode.errors)]);
   const { query } = parsed;
-  const requestId = requestIdFrom(request.headers);
+  const requestId = readerRequestId();
   const encoder = new TextEncoder();
 
   if (mode.mode === "buffered") {

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import { SHELL_HTML_BYTES, scanPageRows } from "@/components/catalog/BikeRows";
 import { BikeTable } from "@/components/catalog/BikeTable";
 import { CatalogSummary } from "@/components/catalog/CatalogSummary";
@@ -10,7 +9,7 @@ import { BadRequest } from "@/components/errors/BadRequest";
 import { allPages, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
 import { parseCatalogQuery } from "@/lib/params";
-import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
+import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, readerRequestId } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
 
 export const metadata: Metadata = { title: "Buffered catalog" };
@@ -29,7 +28,7 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
     rows = (await allPages(read, scanPageRows)).flat();
   } catch (error) {
     const failure = describeScanFailure(error);
-    const requestId = requestIdFrom(await headers());
+    const requestId = readerRequestId();
     if (!answerUnavailable({ route: "/bikes/buffered", requestId, failure })) throw error;
     return (
       <CatalogUnavailable

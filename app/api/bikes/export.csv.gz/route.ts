@@ -3,7 +3,7 @@
 import { badRequestJson } from "@/lib/bad-request-response";
 import { parseExportRequest } from "@/lib/bike-export";
 import { exportResponse } from "@/lib/export-stream";
-import { requestIdFrom } from "@/lib/scan-failure";
+import { readerRequestId } from "@/lib/scan-failure";
 
 export const dynamic = "force-dynamic";
 
@@ -11,5 +11,5 @@ export function GET(request: Request): Promise<Response> | Response {
   const url = new URL(request.url);
   const parsed = parseExportRequest(url.pathname, url.searchParams);
   if (!parsed.ok) return badRequestJson(parsed.errors);
-  return exportResponse(parsed.format, { signal: request.signal, requestId: requestIdFrom(request.headers) });
+  return exportResponse(parsed.format, { signal: request.signal, requestId: readerRequestId() });
 }
