@@ -7,7 +7,7 @@ export const USAGE = `usage: lambda-url --handler DIR/FILE.EXPORT [--port N] [--
                   [--invoke-mode RESPONSE_STREAM|BUFFERED] [--bandwidth aws|off]
                   [--timeout SECONDS] [--memory MB] [--concurrency N] [--assets DIR]
                   [--asset-header NAME:VALUE ...] [--strip-content-encoding] [--env KEY=VALUE ...]
-                  [--runtime ${Object.keys(NODE_RUNTIMES).join("|")}]
+                  [--runtime ${Object.keys(NODE_RUNTIMES).join("|")}] [--allowed-host NAME ...]
        lambda-url invoke (--handler DIR/FILE.EXPORT [--runtime R] [--env KEY=VALUE ...]
                           [--timeout SECONDS] [--memory MB] | --url URL)
                   [--payload JSON] [--function-name NAME] [--buffered] [--tail]`;
@@ -29,6 +29,9 @@ Serves the handler as a Lambda Function URL (and the Lambda Invoke API) on 127.0
                      a header on every static file answer, as a CloudFront response headers
                      policy would add (repeatable)
   --env KEY=VALUE    an environment variable for the function (repeatable)
+  --allowed-host NAME
+                     answer this Host name too (repeatable; "all" answers any). By default only
+                     localhost, *.localhost and IP addresses: other names get 403 (DNS rebinding)
 
 invoke: calls the handler once through the Lambda Invoke API, as @aws-sdk/client-lambda does,
 and prints the response to stdout as it arrives (InvokeWithResponseStream; --buffered: Invoke).
@@ -53,6 +56,7 @@ const OPTIONS = {
   env: { type: "string", multiple: true },
   "strip-content-encoding": { type: "boolean" },
   runtime: { type: "string" },
+  "allowed-host": { type: "string", multiple: true },
 } as const satisfies ParseArgsConfig["options"];
 
 /** The options of `lambda-url invoke`. */
@@ -142,6 +146,11 @@ function runtimeArgument(value: string | undefined): NodeRuntime | undefined {
   return oneOf("--runtime", value, Object.keys(NODE_RUNTIMES) as NodeRuntime[]);
 }
 
+function allowedHostsArgument(names: string[] | undefined): FunctionUrlOptions["allowedHosts"] {
+  if (names === undefined) return undefined;
+  return names.includes("all") ? "all" : names;
+}
+
 /** Parses the command line into options; throws FunctionUrlConfigError on anything it does not accept. */
 export function parseArguments(argv: string[]): FunctionUrlOptions {
   const values = readCommandLine(argv, OPTIONS);
@@ -160,6 +169,7 @@ export function parseArguments(argv: string[]): FunctionUrlOptions {
     assetHeaders: headerPairs(values["asset-header"]),
     stripContentEncoding: values["strip-content-encoding"],
     runtime: runtimeArgument(values.runtime),
+    allowedHosts: allowedHostsArgument(values["allowed-host"]),
     env,
   };
   // Options not given stay absent, so the library's defaults apply.

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
+import type { AllowedHosts } from "./local-only.ts";
 import { isNodeRuntime, NODE_RUNTIMES, type NodeRuntime, type RuntimeNode } from "./runtime.ts";
 
 export type InvokeMode = "RESPONSE_STREAM" | "BUFFERED";
@@ -51,6 +52,11 @@ export interface FunctionUrlOptions {
    * function runs on the Node running the emulator.
    */
   runtime?: NodeRuntime;
+  /**
+   * Host names answered besides localhost, *.localhost and IP addresses, or "all" to answer any;
+   * a request naming another host gets 403 (a DNS-rebinding page cannot read the server).
+   */
+  allowedHosts?: readonly string[] | "all";
 }
 
 /** A bad option or argument: reported as one line, never a stack trace. */
@@ -85,6 +91,7 @@ export interface ResolvedOptions {
   log: (line: string) => void;
   /** null: the Node running the emulator. */
   runtime: NodeRuntime | null;
+  allowedHosts: AllowedHosts;
 }
 
 /** What the execution environments are started with: the options and the Node that runs them. */
@@ -164,6 +171,21 @@ function resolveBandwidth(bandwidth: FunctionUrlOptions["bandwidth"]): Bandwidth
   throw new FunctionUrlConfigError(`bandwidth must be "aws", "off" or {burstBytes >= 0, bytesPerSecond > 0}`);
 }
 
+function resolveAllowedHosts(names: FunctionUrlOptions["allowedHosts"]): AllowedHosts {
+  if (names === "all") return "all";
+  const allowed = new Set<string>();
+  for (const name of names ?? []) {
+    // A bare host name: no port, scheme or path (the port is the server's own).
+    if (typeof name !== "string" || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(name)) {
+      throw new FunctionUrlConfigError(
+        `allowed host must be a host name such as dev.example.test, got "${String(name)}"`,
+      );
+    }
+    allowed.add(name.toLowerCase());
+  }
+  return allowed;
+}
+
 export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
   if (typeof options.handler !== "string" || options.handler === "") {
     throw new FunctionUrlConfigError("handler is required (DIR/FILE.EXPORT)");
@@ -221,6 +243,7 @@ export function resolveOptions(options: FunctionUrlOptions): ResolvedOptions {
     );
   }
   return {
+    allowedHosts: resolveAllowedHosts(options.allowedHosts),
     handler: resolveHandler(options.handler),
     port,
     host: options.host ?? DEFAULTS.host,

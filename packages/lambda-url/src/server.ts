@@ -13,6 +13,7 @@ import {
   resolveFunction,
   sendApiError,
 } from "./invoke-api.ts";
+import { hostRefusal, isAllowedHost, isForeignOrigin } from "./local-only.ts";
 import { type EnvironmentOptions, type FunctionUrlOptions, PAYLOAD_LIMIT_BYTES, resolveOptions } from "./options.ts";
 import { BufferedResponder, StreamingRelay, sendJsonError } from "./relay.ts";
 import type { ResponseOutcome } from "./response-sink.ts";
@@ -131,6 +132,14 @@ export class FunctionUrlServer {
       sendJsonError(res, 503, { Message: "Service Unavailable" }, "-");
       return;
     }
+    if (!isAllowedHost(req.headers.host, this.options.allowedHosts)) {
+      req.resume();
+      const message = hostRefusal(req.headers.host);
+      res.writeHead(403, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(message) });
+      res.end(message);
+      this.options.log(`lambda-url: ${method} ${pathOnly} 403 ${message}`);
+      return;
+    }
 
     const api = matchInvokeApi(method, pathOnly);
     if (api) {
@@ -217,6 +226,25 @@ export class FunctionUrlServer {
       sendApiError(res, status, errorType, message, requestId, extra);
       this.options.log(`${requestId} ${label} ${status} ${errorType}: ${message}`);
     };
+    // A web page may POST here without a CORS preflight only from another origin and with a
+    // text/plain, form or multipart body; the AWS SDK sends neither an Origin nor those types.
+    if (isForeignOrigin(req.headers.origin, req.headers.host)) {
+      refuse(
+        403,
+        "AccessDeniedException",
+        `Invoke from a web page of another origin (${String(req.headers.origin).slice(0, 100)}) is not allowed`,
+      );
+      return;
+    }
+    const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
+    if (contentType !== "application/octet-stream" && contentType !== "application/json") {
+      refuse(
+        415,
+        "UnsupportedMediaTypeException",
+        `The request body must be application/octet-stream or application/json (as the AWS SDK sends it), got "${contentType || "none"}"`,
+      );
+      return;
+    }
     const found = resolveFunction(api.functionName, target.searchParams.get("Qualifier"), {
       functionName: this.options.functionName,
       region: this.options.region,
