@@ -3,6 +3,7 @@
 // mocking the SDK, so retries, error parsing and aborts run exactly as in production.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { refuseForeign } from "./local-only.ts";
 
 /** What happens to a request a rule picks. */
 export type Fault =
@@ -230,6 +231,7 @@ export async function startFaultProxy(options: { target: string; port?: number }
   });
 
   const server = createServer((request, response) => {
+    if (refuseForeign(request, response)) return;
     if (request.url?.startsWith(CONTROL_PATH)) {
       control(request, response).catch(() => response.destroy());
       return;

@@ -4,6 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
+import { refuseForeign } from "./local-only.ts";
 
 export interface EmbeddedDynamoDB {
   endpoint: string;
@@ -16,6 +17,13 @@ export async function startEmbeddedDynamoDB(options: { path?: string } = {}): Pr
   // createTableMs: 0 — dynalite's default keeps a new table CREATING for 500 ms, and the SDK's
   // waiter then sleeps its full minimum delay (docs/local-setup.md: 20 s).
   const server = dynalite({ path: options.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Only this machine's programs: no web page, no foreign Host (src/local-only.ts).
+  const [answer] = server.listeners("request") as ((...args: Parameters<typeof refuseForeign>) => void)[];
+  if (answer === undefined) throw new Error("dynalite's server has no request handler");
+  server.removeAllListeners("request");
+  server.on("request", (request, response) => {
+    if (!refuseForeign(request, response)) answer(request, response);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
