@@ -9,8 +9,8 @@ export const SERVER_MEMORY_MB = 2048;
 export const SERVER_TIMEOUT_S = 60;
 /** CloudFront's origin read timeout without a quota increase. */
 export const CLOUDFRONT_MAX_READ_TIMEOUT_S = 60;
-/** The only actions the server may have, all on the `Bikes` table itself. */
-export const BIKES_READ_ACTIONS = ["dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:DescribeTable"];
+/** Exactly the actions the server has, all on the `Bikes` table itself: the ones the app calls. */
+export const BIKES_READ_ACTIONS = ["dynamodb:Scan", "dynamodb:GetItem"];
 /** AWS's managed policy for writing the function's own logs, the only managed policy the server needs. */
 export const LAMBDA_LOGS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 
@@ -111,10 +111,12 @@ export function checkServerRole(recording: StackRecording): string[] {
   const problems: string[] = [];
   const tables = byType(recording, "aws:dynamodb/table:Table");
   const bikesArn = tables.find((table) => table.name === "BikesTable")?.computed.arn;
+  const granted = new Set<string>();
   for (const statement of inlineStatements(role)) {
     const actions = list(statement.Action);
     const resources = list(statement.Resource);
     if (statement.Effect !== "Allow") continue;
+    if (resources.includes(String(bikesArn))) for (const action of actions) granted.add(action);
     for (const action of actions) {
       if (!isReadAction(action) || action.includes("*"))
         problems.push(`the server role may ${action} on ${resources.join(", ")} (it must write nothing)`);
@@ -124,6 +126,8 @@ export function checkServerRole(recording: StackRecording): string[] {
     for (const resource of resources)
       if (resource !== bikesArn) problems.push(`the server role reaches ${resource}, not only the Bikes table`);
   }
+  for (const action of BIKES_READ_ACTIONS)
+    if (!granted.has(action)) problems.push(`the server role lacks ${action} on the Bikes table, which the app calls`);
   const managed = (role.inputs.managedPolicyArns as string[] | undefined) ?? [];
   for (const arn of managed)
     if (arn !== LAMBDA_LOGS_POLICY) problems.push(`the server role has the managed policy ${arn}`);

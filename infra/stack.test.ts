@@ -157,6 +157,18 @@ function addServerStatement(stack: StackRecording, action: string, resource: str
   policies[0]!.policy = JSON.stringify(document);
 }
 
+/** Takes `action` out of every statement of the role's inline policies. */
+function withoutServerAction(role: RecordedResource, action: string): void {
+  for (const policy of role.inputs.inlinePolicies as { policy: string }[]) {
+    const document = JSON.parse(policy.policy) as { Statement: { Action: string | string[] }[] };
+    for (const statement of document.Statement) {
+      const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+      statement.Action = actions.filter((name) => name !== action);
+    }
+    policy.policy = JSON.stringify(document);
+  }
+}
+
 function matching(problems: string[], pattern: RegExp): void {
   assert.ok(
     problems.some((problem) => pattern.test(problem)),
@@ -277,6 +289,23 @@ describe("the checks fail on a broken stack", () => {
         addServerStatement(copy, action, target ? String(target.computed.arn) : resource);
       });
       matching(checkServerRole(stack), new RegExp(`may ${action.replace("*", "\\*")} on .*must write nothing`));
+    });
+  }
+
+  for (const action of ["dynamodb:Query", "dynamodb:DescribeTable", "dynamodb:BatchGetItem"]) {
+    test(`read action ${action}, which the app never calls, added to the server role`, () => {
+      const stack = broken((copy) => {
+        const table = copy.resources.find((item) => item.name === "BikesTable");
+        addServerStatement(copy, action, String(table?.computed.arn));
+      });
+      matching(checkServerRole(stack), new RegExp(`may ${action}, which the pages do not use`));
+    });
+  }
+
+  for (const action of ["dynamodb:Scan", "dynamodb:GetItem"]) {
+    test(`${action} taken from the server role`, () => {
+      const stack = broken((copy) => withoutServerAction(roleOf(copy, serverFunction(copy)!)!, action));
+      matching(checkServerRole(stack), new RegExp(`lacks ${action} on the Bikes table`));
     });
   }
 
