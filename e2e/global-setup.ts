@@ -27,6 +27,8 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   });
   process.env.BASE_URL = stack.url;
   if (stack.faultControlUrl) process.env.FAULT_PROXY_URL = stack.faultControlUrl;
+  // The hostile-data spec writes its items straight into the table (e2e/hostile-data.spec.ts).
+  process.env.E2E_DYNAMODB_ENDPOINT = stack.dynamodbEndpoint;
   console.log(`e2e: local stack at ${stack.url}`);
   return () => stack.close();
 }
