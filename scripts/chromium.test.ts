@@ -1,6 +1,6 @@
 // The browser lookup of scripts/chromium.ts against real files in a temporary directory, and
 // scripts/ensure-chromium.ts run for real as `npm test` runs it. Hiding /usr/bin/chromium or
-// installing needs root; README.md (Tests) says how those paths were proved.
+// installing needs root; docs/testing.md says how those paths were proved.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

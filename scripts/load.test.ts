@@ -1,5 +1,5 @@
 // `npm run load` refuses, before starting anything, what would make it leave the machine or run
-// unbounded. The load itself needs a running stack; it is run by hand (README, Measurements).
+// unbounded. The load itself needs a running stack; it is run by hand (docs/performance.md).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
