@@ -1,5 +1,5 @@
 // What the browser sees of the streamed and the buffered catalog, in order — never milliseconds
-// (timings are the benchmark's job: npm run measure). The chart of every recorded page is attached
+// (timings are the benchmark's job: npm run perf:ttfb). The chart of every recorded page is attached
 // to the HTML report as timeline.svg, the numbers as timeline.json.
 
 import type { PageTimeline } from "../scripts/browser-timeline/page-timeline";

@@ -49,7 +49,7 @@ test("/bikes stops under its byte budget and goes on exactly", async ({ request 
 test("/api/bikes ends at its budget with a final line carrying the cursor; following it reads every bike once", async ({
   request,
 }) => {
-  // readNdjsonStep (measure:budget's reader) fails on an error line or a stop with no cursor.
+  // readNdjsonStep (perf:budget's reader) fails on an error line or a stop with no cursor.
   let url: string | undefined = `${targetUrl()}/api/bikes?pageSize=100&budgetScans=4`;
   const seen: string[] = [];
   for (let round = 0; url && round < 20; round++) {

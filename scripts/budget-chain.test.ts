@@ -1,4 +1,4 @@
-// How `npm run measure:budget` reads a response of a chain. The rows are the app's own markup
+// How `npm run perf:budget` reads a response of a chain. The rows are the app's own markup
 // (bikeRowsHtml over generated bikes); the closing line is written as React writes CatalogSummary.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

@@ -1,9 +1,9 @@
-// `npm run measure:budget`: where the default work budget stops /bikes (HTML, identity as CloudFront
+// `npm run perf:budget`: where the default work budget stops /bikes (HTML, identity as CloudFront
 // asks for it) and /api/bikes (NDJSON) on a large table, and whether following "Next bikes →" / the
 // final line's cursor to the end reads every seeded bike exactly once. Repeats the whole chain
 // `--runs` times: bikes and bytes per response should be the same each time; durations are reported
 // as median (min–max). Exits 1 when a chain repeats, skips or loops.
-// Usage: npm run measure:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]
+// Usage: npm run perf:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
@@ -21,13 +21,13 @@ import {
 import { startStack } from "./stack";
 
 const USAGE =
-  "usage: npm run measure:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]\n" +
+  "usage: npm run perf:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]\n" +
   "  --bikes  bikes to seed (default 20000); with --url, required: the bikes the running table holds\n" +
   "           (npm start seeds 2000)\n" +
   "  --url    measure a running server (npm start, a deployed stage) instead of starting one";
 
 function usageError(message: string): never {
-  console.error(`measure:budget: ${message}\n${USAGE}`);
+  console.error(`perf:budget: ${message}\n${USAGE}`);
   process.exit(2);
 }
 
@@ -136,7 +136,7 @@ try {
     }
   }
 } catch (error) {
-  console.error(`\nmeasure:budget: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`\nperf:budget: ${error instanceof Error ? error.message : String(error)}`);
   process.exitCode = 1;
 } finally {
   await stack?.close();
@@ -185,12 +185,12 @@ if (values.json) {
       `${JSON.stringify({ date: new Date().toISOString(), bikes, runs, budget, chains, problems }, null, 2)}\n`,
     );
   } catch (error) {
-    console.error(`measure:budget: cannot write --json ${values.json}: ${(error as Error).message}`);
+    console.error(`perf:budget: cannot write --json ${values.json}: ${(error as Error).message}`);
     process.exitCode = 1;
   }
 }
 const failed = (["html", "ndjson"] as const).flatMap((format) =>
   problems[format].map((problem) => `${ROUTES[format]}, ${problem}`),
 );
-for (const problem of failed) console.error(`measure:budget: ${problem}`);
+for (const problem of failed) console.error(`perf:budget: ${problem}`);
 if (failed.length > 0) process.exit(1);

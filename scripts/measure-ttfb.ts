@@ -1,7 +1,7 @@
-// `npm run measure`: TTFB and time to the first row of /bikes (streamed) against /bikes/buffered, at
+// `npm run perf:ttfb`: TTFB and time to the first row of /bikes (streamed) against /bikes/buffered, at
 // 2,000 and 20,000 bikes, on the local stack. Runs the two side by side (A, B, then B, A, …) so
 // machine noise hits both alike; reports medians with min–max and the buffered/streamed ratio.
-// Usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]
+// Usage: npm run perf:ttfb -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { compare, type Summary, summarize } from "@firstbyte/ttfb";
@@ -19,9 +19,9 @@ const { values } = parseArgs({
     json: { type: "string" },
   },
 });
-const USAGE = "usage: npm run measure -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]";
+const USAGE = "usage: npm run perf:ttfb -- [--runs N] [--sizes 2000,20000] [--server lambda|next] [--json FILE]";
 function usageError(message: string): never {
-  console.error(`measure: ${message}\n${USAGE}`);
+  console.error(`perf:ttfb: ${message}\n${USAGE}`);
   process.exit(2);
 }
 function wholeArg(text: string, name: string): number {

@@ -1,5 +1,5 @@
 // Reading an NDJSON body such as /api/bikes': one JSON value a line, each line ended by "\n".
-// Shared by `npm run measure:budget` (budget-chain.ts) and the e2e specs.
+// Shared by `npm run perf:budget` (budget-chain.ts) and the e2e specs.
 
 /** The body's lines, parsed; `T` is what the caller expects a line to be (not checked). A blank line is not JSON and throws. */
 export function ndjsonLines<T>(ndjson: string): T[] {

@@ -1,4 +1,4 @@
-// Readers of the app's server-rendered HTML, shared by `npm run measure:budget` (budget-chain.ts)
+// Readers of the app's server-rendered HTML, shared by `npm run perf:budget` (budget-chain.ts)
 // and the e2e specs. They read the markup React writes, as text: an element is found by its id, a
 // row by `<tr data-bike-id>`. The RSC payload's copies of the same values are JSON strings, never
 // `name="value"` attributes, so they are not read.
