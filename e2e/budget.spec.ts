@@ -1,8 +1,8 @@
 // Every response stops at its work budget and says where to go on. The budgets are lowered per
 // request (never raised), so this runs unchanged against a deployed stage.
 import { readNdjsonStep } from "../scripts/budget-chain";
-import { ndjsonLines } from "../scripts/ndjson";
-import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
+import { ndjsonLines } from "../harness/ndjson";
+import { attributeOf, bikeRowIds, linkOf } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
 
 test('/bikes stops at its Scan request budget; following "Next bikes →" reads every bike exactly once', async ({

@@ -16,8 +16,8 @@ import { pathToFileURL } from "node:url";
 import { readResult, shownPath, writeOutputs, writeReport } from "./bench/output";
 import { parseBenchArgs, USAGE, UsageError } from "./bench/plan";
 import { runBench } from "./bench/run";
-import { ChromiumMissing } from "./chromium";
-import { ROOT } from "./stack";
+import { ChromiumMissing } from "../harness/chromium";
+import { ROOT } from "../harness/stack";
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchArgs>;

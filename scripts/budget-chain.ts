@@ -1,8 +1,8 @@
 // What `npm run perf:budget` reads from each response of a chain: the bikes it holds, why it
 // stopped, and the URL that goes on ("Next bikes →" in the HTML, the final line's cursor in the
 // NDJSON). Apart from the script so it is unit-tested without a server.
-import { bikeIdsOf, ndjsonLines } from "./ndjson";
-import { attributeOf, bikeRowIds, linkOf, openingTag } from "./server-html";
+import { bikeIdsOf, ndjsonLines } from "../harness/ndjson";
+import { attributeOf, bikeRowIds, linkOf, openingTag } from "../harness/server-html";
 
 export type ChainFormat = "html" | "ndjson";
 

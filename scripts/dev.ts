@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { readConfig, readStartSettings } from "../lib/config";
-import { prepareTable, ROOT } from "./stack";
+import { prepareTable, ROOT } from "../harness/stack";
 
 const settings = readConfig();
 const { port, seedCount } = readStartSettings();

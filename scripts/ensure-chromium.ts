@@ -11,7 +11,7 @@ import {
   installPlan,
   missingChromiumLine,
   thisMachine,
-} from "./chromium";
+} from "../harness/chromium";
 
 function run(command: string, args: string[]): boolean {
   console.log(`chromium: ${[command, ...args].join(" ")}`);

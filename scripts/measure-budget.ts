@@ -18,7 +18,7 @@ import {
   readHtmlStep,
   readNdjsonStep,
 } from "./budget-chain";
-import { startStack } from "./stack";
+import { startStack } from "../harness/stack";
 
 const USAGE =
   "usage: npm run perf:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]\n" +

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { compare, type Summary, summarize } from "@firstbyte/ttfb";
 import { readConfig } from "../lib/config";
 import { parseWholeNumber } from "../lib/whole-number";
-import { loadBikes, startStack } from "./stack";
+import { loadBikes, startStack } from "../harness/stack";
 
 const MARKERS = { shell: 'id="catalog"', firstRow: 'data-bike-id="' };
 

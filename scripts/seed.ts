@@ -10,7 +10,7 @@ import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { ensureBikesTable } from "../lib/table";
 import { parseWholeNumber } from "../lib/whole-number";
-import { loadBikes, ROOT } from "./stack";
+import { loadBikes, ROOT } from "../harness/stack";
 
 const USAGE = "usage: npm run seed -- --count N [--start K] [--aws]";
 

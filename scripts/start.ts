@@ -1,6 +1,6 @@
 // `npm start`: the whole local stack from one command, stopped cleanly by Ctrl-C or SIGTERM.
 import { ConfigError, readStartSettings } from "../lib/config";
-import { startStack } from "./stack";
+import { startStack } from "../harness/stack";
 
 async function main(): Promise<void> {
   const settings = readStartSettings();

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
-import { ROOT, stopProcess } from "../stack";
+import { ROOT, stopProcess } from "../../harness/stack";
 import { type Target, targetKey } from "./plan";
 import { BUFFERED_BUNDLE, firstMatch, STREAMING_BUNDLE } from "./processes";
 

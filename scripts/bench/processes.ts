@@ -17,7 +17,7 @@ import {
   startNextServer,
   stopProcess,
   waitUntilServing,
-} from "../stack";
+} from "../../harness/stack";
 import { type Target, targetKey } from "./plan";
 
 export interface RunningServer {
@@ -103,11 +103,11 @@ export async function startTargetServer(target: Target, catalog: CatalogConfig):
   };
 }
 
-/** scripts/dynamodb-server.ts in a child process; resolves with its endpoint. */
+/** harness/dynamodb-server.ts in a child process; resolves with its endpoint. */
 export async function startDynamoDBProcess(): Promise<{ endpoint: string; close(): Promise<void> }> {
   const child = spawn(
     path.join(ROOT, "node_modules", ".bin", "tsx"),
-    [path.join(ROOT, "scripts", "dynamodb-server.ts")],
+    [path.join(ROOT, "harness", "dynamodb-server.ts")],
     {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "inherit"],

@@ -94,7 +94,7 @@ describe("chromiumCandidates", () => {
     // The registry reads the variable when it loads, hence a fresh process.
     const result = spawnSync(
       join(root, "node_modules/.bin/tsx"),
-      ["-e", 'import("./scripts/chromium.ts").then((m) => console.log(m.playwrightChromiumExecutables().join("\\n")))'],
+      ["-e", 'import("./harness/chromium.ts").then((m) => console.log(m.playwrightChromiumExecutables().join("\\n")))'],
       { cwd: root, encoding: "utf8", env: { ...process.env, PLAYWRIGHT_BROWSERS_PATH: dir } },
     );
     assert.equal(result.status, 0, result.stderr);

@@ -14,7 +14,7 @@ import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { STATIC_SECURITY_HEADERS } from "../lib/security-headers";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
-import { buildLambda } from "./build-lambda";
+import { buildLambda } from "../scripts/build-lambda";
 import { progressBar } from "./progress";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
