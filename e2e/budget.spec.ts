@@ -1,6 +1,6 @@
 // Every response stops at its work budget and says where to go on. The budgets are lowered per
 // request (never raised), so this runs unchanged against a deployed stage.
-import { readNdjsonStep } from "../scripts/budget-chain";
+import { readNdjsonStep } from "../bench/budget-chain";
 import { ndjsonLines } from "../harness/ndjson";
 import { attributeOf, bikeRowIds, linkOf } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";

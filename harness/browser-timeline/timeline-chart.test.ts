@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import type { BenchResult } from "../../scripts/bench/result";
+import type { BenchResult } from "../../bench/result";
 import { ROOT } from "../stack";
 import type { PageTimeline } from "./page-timeline";
 import { renderTimelineSvg } from "./timeline-chart";

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { ROOT } from "../../harness/stack";
+import { ROOT } from "../harness/stack";
 import { renderBenchChart } from "./chart";
 import { renderBenchmarksMarkdown } from "./report";
 import type { BenchResult } from "./result";

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Summary } from "@firstbyte/ttfb";
-import { ROOT } from "../../harness/stack";
+import { ROOT } from "../harness/stack";
 import type { BenchResult, SizeResult } from "./result";
 
 const ms = (s: Summary | undefined, digits = 0) =>

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 const root = join(import.meta.dirname, "..");
 
 function load(...args: string[]) {
-  const result = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "scripts/load.ts"), ...args], {
+  const result = spawnSync(join(root, "node_modules/.bin/tsx"), [join(root, "bench/load.ts"), ...args], {
     cwd: root,
     encoding: "utf8",
     timeout: 30_000,

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { ROOT } from "../../harness/stack";
+import { ROOT } from "../harness/stack";
 import { renderBenchChart } from "./chart";
 import { readResult } from "./output";
 import { checkTargets, renderBenchmarksMarkdown } from "./report";

@@ -1,6 +1,6 @@
 // The bench's chart (bench/results/<date>.svg): the median browser timeline of each variant at each
 // size, then the wire timings of every size on one log axis.
-import { type Lane, type LaneGroup, type Panel, renderChart } from "../../harness/svg-chart";
+import { type Lane, type LaneGroup, type Panel, renderChart } from "../harness/svg-chart";
 import type { BenchResult } from "./result";
 
 const COLOURS = ["#d9480f", "#1c7ed6", "#2b8a3e", "#ae3ec9", "#f08c00", "#495057", "#0ca678", "#c2255c"];

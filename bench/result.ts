@@ -1,7 +1,7 @@
 // What a bench run records (bench/results/<date>.json): written by the run, read by the report and
 // the chart.
 import type { Summary } from "@firstbyte/ttfb";
-import type { PageTimeline } from "../../harness/browser-timeline/page-timeline";
+import type { PageTimeline } from "../harness/browser-timeline/page-timeline";
 import type { ColdResult } from "./cold";
 import type { Target } from "./plan";
 

@@ -12,13 +12,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
-import { ROOT, stopProcess } from "../../harness/stack";
+import { ROOT, stopProcess } from "../harness/stack";
 import { type Target, targetKey } from "./plan";
 import { BUFFERED_BUNDLE, firstMatch, STREAMING_BUNDLE } from "./processes";
 
 const LAMBDA_URL_BIN = path.join(ROOT, "packages", "lambda-url", "bin", "lambda-url.mjs");
 /** The trivial streaming handler whose cold start is the floor: no framework, one write. */
-export const FLOOR_HANDLER = path.join(ROOT, "scripts", "bench", "floor-handler.handler");
+export const FLOOR_HANDLER = path.join(ROOT, "bench", "floor-handler.handler");
 export const FLOOR_KEY = "floor";
 
 export interface ColdVariant {

@@ -13,9 +13,9 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { readResult, shownPath, writeOutputs, writeReport } from "./bench/output";
-import { parseBenchArgs, USAGE, UsageError } from "./bench/plan";
-import { runBench } from "./bench/run";
+import { readResult, shownPath, writeOutputs, writeReport } from "./output";
+import { parseBenchArgs, USAGE, UsageError } from "./plan";
+import { runBench } from "./run";
 import { ChromiumMissing } from "../harness/chromium";
 import { ROOT } from "../harness/stack";
 
