@@ -13,7 +13,7 @@ import { FunctionUrlServer, isNodeRuntime, type NodeRuntime } from "@firstbyte/l
 import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { STATIC_SECURITY_HEADERS } from "../lib/security-headers";
-import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../lib/table";
+import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../seed/table";
 import { buildLambda } from "../scripts/build-lambda";
 import { progressBar } from "./progress";
 

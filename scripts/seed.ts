@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
 import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
 import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
-import { ensureBikesTable } from "../lib/table";
+import { ensureBikesTable } from "../seed/table";
 import { parseWholeNumber } from "../lib/whole-number";
 import { loadBikes, ROOT } from "../harness/stack";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
-import { createDocumentClient } from "./dynamo";
+import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, SeedError, seedBikes } from "./table";
 
 let dynamodb: EmbeddedDynamoDB;
