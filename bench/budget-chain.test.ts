@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bikeRowCells } from "../components/catalog/BikeRows";
 import { bikeRowsHtml } from "../components/catalog/ScanPageRows";
-import { generateBike } from "../lib/bike";
+import { generateBike } from "../seed/bike-generator";
 import { ChainError, type ChainStep, coverage, coverageProblems, readHtmlStep, readNdjsonStep } from "./budget-chain";
 
 const bikes = Array.from({ length: 5 }, (_, index) => generateBike(index));

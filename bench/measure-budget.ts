@@ -7,7 +7,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
-import { generateBike } from "../lib/bike";
+import { generateBike } from "../seed/bike-generator";
 import { readConfig } from "../lib/config";
 import { parseWholeNumber } from "../lib/whole-number";
 import {

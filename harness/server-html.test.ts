@@ -6,7 +6,7 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { bikeRowCells } from "../components/catalog/BikeRows";
 import { bikeRowsHtml } from "../components/catalog/ScanPageRows";
-import { generateBike } from "../lib/bike";
+import { generateBike } from "../seed/bike-generator";
 import { attributeOf, bikeRowIds, linkOf, openingTag, staticScriptSrc } from "./server-html";
 
 const html = renderToStaticMarkup(

@@ -8,7 +8,8 @@ import {
   waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { type Bike, generateBikes } from "../lib/bike";
+import type { Bike } from "../lib/bike";
+import { generateBikes } from "./bike-generator";
 
 /** Creates the table (string hash key `id`, on-demand) unless it exists; waits until it is ACTIVE. */
 export async function ensureBikesTable(client: DynamoDBDocumentClient, table: string): Promise<"created" | "existed"> {

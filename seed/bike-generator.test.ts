@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { BIKE_TYPES, generateBike, generateBikes } from "./bike";
+import { BIKE_TYPES } from "../lib/bike";
+import { generateBike, generateBikes } from "./bike-generator";
 
 describe("generateBike", () => {
   it("gives the same bike for the same seed and index", () => {
