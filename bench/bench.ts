@@ -7,7 +7,7 @@
 // Usage: npm run bench -- [--runs N] [--sizes 2000,20000,100000] [--no-browser] [--out DIR] [--help]
 //        npm run bench -- --report bench/results/DATE.json   (re-renders BENCHMARKS.md and the chart)
 //
-// The parts, one job each, are in scripts/bench/: plan.ts (what is measured, how often),
+// The parts, one job each, are in bench/: plan.ts (what is measured, how often),
 // processes.ts (servers, DynamoDB, /proc), run.ts (the run loop), output.ts with report.ts and
 // chart.ts (JSON, BENCHMARKS.md, SVG); result.ts is the shape of the figures they pass along.
 import { realpathSync } from "node:fs";

@@ -3,7 +3,7 @@
 // function's environment; every round makes one cold start of each, interleaved with the floor, so
 // the machine's load lands on all alike. Prints one table row per variant (median, min–max).
 //
-// Usage: tsx scripts/bench/cold-levers.ts [--rounds 5] [--bikes 2000]
+// Usage: tsx bench/cold-levers.ts [--rounds 5] [--bikes 2000]
 //          --variant 'NAME=BUNDLE_DIR[ KEY=VALUE ...]' [--variant …]
 // e.g.   --variant baseline=.open-next/server-functions/default
 //        --variant 'semi=.open-next/server-functions/default NODE_OPTIONS=--max-semi-space-size=102'
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const bikes = Number(values.bikes);
   if (!Number.isInteger(rounds) || rounds < 1 || !Number.isInteger(bikes) || bikes < 1 || values.variant.length === 0) {
-    console.error("usage: tsx scripts/bench/cold-levers.ts [--rounds N] [--bikes N] --variant 'NAME=DIR[ K=V …]' …");
+    console.error("usage: tsx bench/cold-levers.ts [--rounds N] [--bikes N] --variant 'NAME=DIR[ K=V …]' …");
     process.exit(2);
   }
   const dynamodb = await startDynamoDBProcess();

@@ -1,4 +1,4 @@
-// The cold-start floor of the bench (scripts/bench/cold.ts): a streaming handler with nothing to
+// The cold-start floor of the bench (bench/cold.ts): a streaming handler with nothing to
 // import and one write, so its Init Duration is the runtime's own start and its TTFB the least a
 // cold Function URL answers in on this machine.
 export const handler = awslambda.streamifyResponse(async (_event, responseStream) => {

@@ -88,7 +88,7 @@ export async function startTargetServer(target: Target, catalog: CatalogConfig):
       ...["--bandwidth", target.bandwidth ?? "aws"],
       // As deployed (sst.config.ts). Four environments let the browser's parallel requests through.
       ...["--memory", String(target.memoryMb ?? 2048), "--timeout", "120", "--concurrency", "4"],
-      // On the Node of the runtime sst.config.ts deploys, as the cold starts are (scripts/bench/cold.ts).
+      // On the Node of the runtime sst.config.ts deploys, as the cold starts are (bench/cold.ts).
       ...["--runtime", deployedRuntime()],
       ...Object.entries(env).flatMap(([key, value]) => ["--env", `${key}=${value}`]),
     ],

@@ -36,7 +36,7 @@ export interface SizeResult {
   /** Peak RSS (VmHWM) of each target's server processes, MB; absent where /proc could not be read. */
   peakRssMb: Record<string, number>;
   /**
-   * Cold starts (scripts/bench/cold.ts), measured at the first size only: a fresh execution
+   * Cold starts (bench/cold.ts), measured at the first size only: a fresh execution
    * environment's first request per Lambda variant, and the floor (a trivial handler).
    */
   cold?: Record<string, ColdResult>;

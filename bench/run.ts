@@ -108,7 +108,7 @@ export async function runBench(
   return result;
 }
 
-/** `runs` cold starts of every Lambda variant and the floor, interleaved (scripts/bench/cold.ts). */
+/** `runs` cold starts of every Lambda variant and the floor, interleaved (bench/cold.ts). */
 async function benchColdStarts(
   runs: number,
   targets: Target[],

@@ -1,4 +1,4 @@
-// The browser lookup of scripts/chromium.ts against real files in a temporary directory, and
+// The browser lookup of harness/chromium.ts against real files in a temporary directory, and
 // scripts/ensure-chromium.ts run for real as `npm test` runs it. Hiding /usr/bin/chromium or
 // installing needs root; docs/testing.md says how those paths were proved.
 import assert from "node:assert/strict";
