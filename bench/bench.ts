@@ -13,11 +13,11 @@
 import { realpathSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { ChromiumMissing } from "../harness/chromium";
+import { ROOT } from "../harness/stack";
 import { readResult, shownPath, writeOutputs, writeReport } from "./output";
 import { parseBenchArgs, USAGE, UsageError } from "./plan";
 import { runBench } from "./run";
-import { ChromiumMissing } from "../harness/chromium";
-import { ROOT } from "../harness/stack";
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchArgs>;

@@ -11,8 +11,8 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Summary } from "@firstbyte/ttfb";
-import { readConfig } from "../lib/config";
 import { deployedRuntime, loadBikes, prepareTable, ROOT, serverEnv } from "../harness/stack";
+import { readConfig } from "../lib/config";
 import { type ColdVariant, FLOOR_HANDLER, FLOOR_KEY, measureColdStarts } from "./cold";
 import { startDynamoDBProcess } from "./processes";
 

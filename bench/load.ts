@@ -8,8 +8,8 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { parseWholeNumber } from "../lib/whole-number";
 import { type Stack, startStack } from "../harness/stack";
+import { parseWholeNumber } from "../lib/whole-number";
 
 const USAGE =
   "usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20] [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--json FILE]";

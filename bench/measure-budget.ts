@@ -7,9 +7,10 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { measure, type Summary, summarize } from "@firstbyte/ttfb";
-import { generateBike } from "../seed/bike-generator";
+import { startStack } from "../harness/stack";
 import { readConfig } from "../lib/config";
 import { parseWholeNumber } from "../lib/whole-number";
+import { generateBike } from "../seed/bike-generator";
 import {
   type ChainFormat,
   type ChainStep,
@@ -18,7 +19,6 @@ import {
   readHtmlStep,
   readNdjsonStep,
 } from "./budget-chain";
-import { startStack } from "../harness/stack";
 
 const USAGE =
   "usage: npm run perf:budget -- [--bikes N] [--runs N] [--server lambda|next] [--url URL] [--json FILE]\n" +

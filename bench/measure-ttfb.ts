@@ -5,9 +5,9 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { compare, type Summary, summarize } from "@firstbyte/ttfb";
+import { loadBikes, startStack } from "../harness/stack";
 import { readConfig } from "../lib/config";
 import { parseWholeNumber } from "../lib/whole-number";
-import { loadBikes, startStack } from "../harness/stack";
 
 const MARKERS = { shell: 'id="catalog"', firstRow: 'data-bike-id="' };
 

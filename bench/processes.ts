@@ -7,7 +7,6 @@ import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { CatalogConfig } from "../lib/config";
 import {
   buildIfStaleAt,
   deployedRuntime,
@@ -18,6 +17,7 @@ import {
   stopProcess,
   waitUntilServing,
 } from "../harness/stack";
+import type { CatalogConfig } from "../lib/config";
 import { type Target, targetKey } from "./plan";
 
 export interface RunningServer {

@@ -4,11 +4,11 @@
 import { type Measurement, measure, type Summary, summarize } from "@firstbyte/ttfb";
 import { MultiBar, Presets } from "cli-progress";
 import { type Browser, chromium } from "playwright-core";
-import { type CatalogConfig, readConfig } from "../lib/config";
 import type { PageTimeline } from "../harness/browser-timeline/page-timeline";
 import { recordPageTimeline } from "../harness/browser-timeline/timing";
 import { CHROMIUM_LAUNCH_ARGS, requireChromium } from "../harness/chromium";
 import { buildLambdaIfStale, deployedRuntime, loadBikes, prepareTable, serverEnv } from "../harness/stack";
+import { type CatalogConfig, readConfig } from "../lib/config";
 import { type ColdResult, coldVariantsFor, measureColdStarts } from "./cold";
 import { benchEnvironment } from "./output";
 import {

@@ -13,8 +13,8 @@ import { FunctionUrlServer, isNodeRuntime, type NodeRuntime } from "@firstbyte/l
 import { type CatalogConfig, readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
 import { STATIC_SECURITY_HEADERS } from "../lib/security-headers";
-import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../seed/table";
 import { buildLambda } from "../scripts/build-lambda";
+import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../seed/table";
 import { progressBar } from "./progress";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");

@@ -350,7 +350,7 @@ export async function renderInfraDoc(recordings: StackRecording[]): Promise<stri
     "  (`retainOnDelete` from the removal policy).",
     "",
     "SST's component code runs unchanged: it reads `.open-next/`, zips the functions and decides every",
-    'property shown above. What only a real deploy shows is in docs/deploy.md.',
+    "property shown above. What only a real deploy shows is in docs/deploy.md.",
   );
   return `${lines.join("\n")}\n`;
 }

@@ -86,7 +86,11 @@ function deleteHeader(headers: Record<string, string>, name: string): void {
 }
 
 /** Marks `headers` (in place) for the chosen coding: Vary when negotiating, Content-Encoding, no stale length. */
-export function markEncoding(headers: Record<string, string>, encoding: ResponseEncoding, policy: CompressionPolicy): void {
+export function markEncoding(
+  headers: Record<string, string>,
+  encoding: ResponseEncoding,
+  policy: CompressionPolicy,
+): void {
   if (policy === "negotiate") {
     const vary = headerValue(headers, "vary");
     deleteHeader(headers, "vary");

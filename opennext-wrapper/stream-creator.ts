@@ -3,7 +3,13 @@
 import type { StreamCreator } from "@opennextjs/aws/types/open-next.js";
 import { applyStatusOverride, type ResponseStatusChannel } from "../lib/response-status.ts";
 import { bodyOutcome } from "./body-outcome.ts";
-import { type CompressionPolicy, chooseResponseEncoding, createEncoder, headerValue, markEncoding } from "./encoding.ts";
+import {
+  type CompressionPolicy,
+  chooseResponseEncoding,
+  createEncoder,
+  headerValue,
+  markEncoding,
+} from "./encoding.ts";
 import { type ResponseStream, writePrelude } from "./prelude.ts";
 
 export interface ResponseWriter {

@@ -27,7 +27,9 @@ interface LambdaRuntimeGlobal {
 function deferredTasks() {
   const pending = new Set<Promise<unknown>>();
   const waitUntil = (promise: Promise<void>) => {
-    const tracked = promise.catch((error: unknown) => console.error("streaming-wrapper: waitUntil task failed:", error));
+    const tracked = promise.catch((error: unknown) =>
+      console.error("streaming-wrapper: waitUntil task failed:", error),
+    );
     pending.add(tracked);
     void tracked.finally(() => pending.delete(tracked));
   };
