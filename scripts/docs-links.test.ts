@@ -1,4 +1,4 @@
-// Every relative link and image in README.md, BENCHMARKS.md and docs/ points at a file that exists,
+// Every relative link and image in README.md, BENCHMARKS.md, docs/ and harness/ points at a file that exists,
 // and every #anchor at a heading of that file (GitHub's slugs), so moving a page breaks a test.
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
