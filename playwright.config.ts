@@ -1,7 +1,7 @@
 // The e2e suite. Without BASE_URL it starts its own local stack on free ports (global-setup.ts);
 // with BASE_URL=https://xxxx.cloudfront.net it runs unchanged against a deployed stage.
 import { defineConfig } from "@playwright/test";
-import { CHROMIUM_LAUNCH_ARGS, chromiumForConfig } from "./scripts/chromium";
+import { CHROMIUM_LAUNCH_ARGS, chromiumForConfig } from "./harness/chromium";
 
 // CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Playwright's own build (executablePath left
 // unset); `npm test` installs one first (scripts/ensure-chromium.ts), global-setup.ts stops without.

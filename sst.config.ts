@@ -1,70 +1,29 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
-/*
- * Firstbyte on AWS: one DynamoDB table, one Next.js server in Lambda, CloudFront in front.
- *
- * Why Lambda response streaming: a catalog page renders its shell at once and then one
- * Suspense boundary per DynamoDB Scan page. With a buffered Lambda the viewer sees nothing
- * until the last page is rendered; streamed, the shell leaves in tens of milliseconds and
- * each page follows as it is read. There is no `streaming` option here: open-next.config.ts
- * selects our own streaming wrapper (opennext-wrapper/streaming-wrapper.ts), OpenNext then
- * writes `"streaming": true` into .open-next/open-next.output.json, and sst.aws.Nextjs reads
- * that and creates the Function URL with InvokeMode RESPONSE_STREAM.
- *
- * Why a Function URL behind CloudFront and no API Gateway: a REST API integration buffers the
- * whole response by default (at most 10 MB and 29 s), HTTP APIs cannot stream at all, and
- * REST's opt-in STREAM transfer mode (2025) is billed on top, throttled after 10 MB and would
- * be one more hop in front of CloudFront. A Function URL relays each chunk as it is written;
- * CloudFront passes chunks through, serves the static assets from S3 and runs the
- * viewer-request function below. See docs/decisions/002-cloudfront-in-front-of-streaming.md.
- *
- * Offline, `npm run test:infra` runs this file for a dev stage and for production under Pulumi
- * mocks with SST's own components and checks what it would deploy; docs/infra.md lists it.
- * After `npx sst deploy --stage <name>`, the rows arrive in bursts, not in one piece:
- *   curl --no-buffer -N https://<cloudfront-domain>/bikes
- */
+// Firstbyte on AWS: one DynamoDB table, one Next.js server in Lambda behind a streaming Function
+// URL, CloudFront in front. `npm run infra:test` runs this file offline; docs/infra.md lists it.
+// Why each setting: docs/decisions/034-stack-configuration.md.
 
-// Lambda's own limit is 900 s, but SST copies this value into the CloudFront origin read
-// timeout (platform/src/components/aws/ssr-site.ts, `origin.timeouts.readTimeout`), and
-// CloudFront accepts at most 60 s there without a quota increase (up to 180 s with one).
-// The read timeout applies to the first byte and to every gap between chunks, not to the
-// whole response; our pages keep bytes flowing (a Scan page every few hundred ms) and end in
-// a few seconds, so 60 s is headroom, not a target.
+// CloudFront's origin read timeout takes this value and accepts at most 60 s (docs/decisions/034-stack-configuration.md).
 const SERVER_TIMEOUT = "60 seconds";
 
-// Exactly the actions the app calls: Scan (the catalog, the export) and GetItem (a bike's page).
-// The table has no secondary index yet; a new index needs `${arn}/index/*` added here, on purpose.
+// Exactly the actions the app calls (Scan, GetItem); a secondary index would need `${arn}/index/*`.
 const BIKES_READ_ACTIONS = ["dynamodb:Scan", "dynamodb:GetItem"];
 
-// A ceiling on the server's concurrent executions, so a burst of traffic (or a client in a loop)
-// cannot run up the bill or the table's reads without bound; beyond it the Function URL answers
-// 429 and CloudFront passes that on. Lambda reserves it out of the account's regional limit and
-// keeps at least 100 unreserved, so an account still at a new account's low limit rejects the
-// deploy (docs/decisions/010-server-concurrency-and-no-alias.md). Per stage: add `<stage>: <n>`.
+// Bounds the bill and the reads under a burst; per stage: add `<stage>: <n>`
+// (docs/decisions/010-server-concurrency-and-no-alias.md).
 const SERVER_RESERVED_CONCURRENCY: Record<string, number> = {};
 const DEFAULT_SERVER_RESERVED_CONCURRENCY = 20;
 
-// CloudFront compresses only responses with a Content-Length (1,000 to 10,000,000 bytes), so
-// a chunked stream leaves the edge uncompressed whatever we do. Compressing in the function
-// does not help: Function URLs strip a Content-Encoding set by the function, and behind
-// CloudFront that has produced intermittent 502s. Removing accept-encoding here makes our
-// streaming wrapper answer identity (it compresses only when the header asks for br or gzip).
-// Hashed build assets are the exception: they come from S3 with a Content-Length, so the
-// viewer's header is kept and CloudFront may still compress them. SST injects this at the top
-// of its viewer-request CloudFront Function, before it picks the origin, so it runs for every
-// request.
+// A chunked stream leaves CloudFront uncompressed, so the function answers identity; hashed
+// assets from S3 keep the viewer's header (docs/decisions/034-stack-configuration.md).
 const STRIP_ACCEPT_ENCODING = `
   if (!event.request.uri.startsWith("/_next/static/")) {
     delete event.request.headers["accept-encoding"];
   }
 `;
 
-// CloudFront caches a 5xx from the origin for 10 s by default and ignores no-store on a 503 (only
-// 404, 410, 414 and 501 honour it; docs/lambda-streaming.md §3). The app answers 503 with
-// Retry-After: 5 when DynamoDB fails before a byte was sent (lib/scan-failure.ts
-// RETRY_AFTER_SECONDS, docs/decisions/023-buffered-page-503.md): the edge keeps that 503 as long as
-// Retry-After says, so a client that waits as told reaches the function again, while everyone
-// asking for the same URL in between gets the 503 from the edge instead of adding to the load.
+// The edge keeps a 503 as long as its Retry-After (lib/scan-failure.ts RETRY_AFTER_SECONDS).
 const UNAVAILABLE_ERROR_CACHING_S = 5;
 
 export default $config({
@@ -72,23 +31,14 @@ export default $config({
     return {
       name: "firstbyte",
       home: "aws",
-      // `retain` keeps only data stores (SST's list in platform/src/auto/run.ts: tables, buckets,
-      // databases), and of ours only the `Bikes` table: sst.aws.Nextjs creates its assets bucket
-      // with retainOnDelete false. Functions, roles, the distribution and the assets are deleted
-      // when the stage is removed (docs/infra.md, "kept on removal"). `protect` makes
-      // `sst remove` refuse to run on production at all.
+      // Production keeps its `Bikes` table on removal and refuses `sst remove`.
       removal: input?.stage === "production" ? "retain" : "remove",
       protect: input?.stage === "production",
     };
   },
   async run() {
-    // `link` is how the app finds the table (`Resource.Bikes.name` from "sst"), but a linked
-    // Dynamo brings `dynamodb:*` on the table and everything under it
-    // (platform/src/components/aws/dynamo.ts, getSSTLink). Adding `permissions` cannot take
-    // that away, IAM policies only add up. Linkable.wrap replaces the link definition of every
-    // sst.aws.Dynamo in this app: the same `name` property (so Resource.Bikes.name still
-    // resolves), with a read-only policy. `sst shell` (the seed command) uses the caller's own
-    // credentials, not this policy, so seeding can still write.
+    // A linked Dynamo would bring `dynamodb:*`; the same link, read-only (the seed uses the caller's
+    // own credentials through `sst shell`).
     sst.Linkable.wrap(sst.aws.Dynamo, (dynamo) => ({
       properties: { name: dynamo.name },
       include: [
@@ -105,21 +55,16 @@ export default $config({
       deletionProtection: $app.stage === "production",
       transform: {
         table: {
-          // SST already turns PITR on; stated here so a change of default upstream cannot
-          // silently drop it.
+          // Stated although SST's default, so a change upstream cannot drop it.
           pointInTimeRecovery: { enabled: true },
-          // `enabled: true` moves encryption at rest from the AWS-owned key to the
-          // AWS-managed KMS key (aws/dynamodb), which CloudTrail can audit.
+          // The AWS-managed KMS key (aws/dynamodb), which CloudTrail can audit.
           serverSideEncryption: { enabled: true },
         },
       },
     });
 
-    // HSTS belongs to the HTTPS edge: the app itself also runs on plain HTTP (npm start). The policy
-    // puts it on every response of the distribution, and gives what S3 serves the app's other
-    // headers (lib/security-headers.ts); `override: false` keeps the function's own values, such as
-    // SAMEORIGIN on the catalogs /compare frames (docs/decisions/014-http-hygiene-and-nonce-csp.md).
-    // No includeSubdomains: a custom domain's other hosts are not this stack's to decide.
+    // HSTS at the HTTPS edge; `override: false` keeps the function's own headers
+    // (docs/decisions/014-http-hygiene-and-nonce-csp.md).
     const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("SecurityHeaders", {
       securityHeadersConfig: {
         strictTransportSecurity: { accessControlMaxAgeSec: 31536000, includeSubdomains: false, override: true },
@@ -130,26 +75,18 @@ export default $config({
     });
 
     const site = new sst.aws.Nextjs("Site", {
-      // The project's own build: OpenNext (the app's @opennextjs/aws devDependency, so no
-      // `openNextVersion` here) followed by the bundle check of scripts/build-lambda.ts, which
-      // fails the deploy when the server is not streaming or lost our wrapper. SST runs this
-      // command on every deploy (a local Command with a fresh trigger), so it cannot be skipped.
+      // OpenNext, then the bundle check: a deploy of a bundle that does not stream fails.
       buildCommand: "npm run build:lambda",
       link: [table],
       server: {
         runtime: "nodejs22.x",
-        // Lambda allots CPU in proportion to memory (one full vCPU at 1,769 MB): 2048 MB gives
-        // the render thread a whole core plus some for GC; the default 1024 MB gives ~0.6.
+        // A whole vCPU for the render thread (Lambda allots CPU in proportion to memory).
         memory: "2048 MB",
         timeout: SERVER_TIMEOUT,
       },
       transform: {
         server: (args) => {
-          // SST gives every Next.js server writes for OpenNext's ISR caches: S3 Get/Put/Delete
-          // on the assets bucket and cloudfront:CreateInvalidation on "*" (ssr-site.ts), plus,
-          // while those functions existed, the revalidation table and queue (nextjs.ts). The
-          // app renders every page on request and reads only `Bikes`, whose read-only policy
-          // comes with the link above; so the server gets nothing else.
+          // Nothing but the read-only link: no ISR cache writes, no invalidations.
           args.permissions = [];
           args.concurrency = {
             reserved: SERVER_RESERVED_CONCURRENCY[$app.stage] ?? DEFAULT_SERVER_RESERVED_CONCURRENCY,
@@ -165,22 +102,12 @@ export default $config({
           args.customErrorResponses = [{ errorCode: 503, errorCachingMinTtl: UNAVAILABLE_ERROR_CACHING_S }];
         },
       },
-      // "oac": the Function URL takes only SigV4-signed requests from this distribution, so
-      // nobody can skip CloudFront (and the accept-encoding rule above) by calling the URL,
-      // or run up invocations that keep being billed after the client goes away. OAC cannot
-      // sign a request body the viewer did not hash, so POST/PUT would need an
-      // x-amz-content-sha256 header from the client; the app serves GET pages and GET /api
-      // routes only. Adding Server Actions or forms means "oac-with-edge-signing".
+      // Only this distribution may call the Function URL (SigV4); GET only, so no body to sign.
       protection: "oac",
       edge: {
         viewerRequest: { injection: STRIP_ACCEPT_ENCODING },
       },
-      // Caching: SST's default policy is kept on purpose. Its TTLs default to 0 and follow
-      // the origin's Cache-Control, so dynamic pages (Next sends `private, no-cache, no-store`)
-      // are never cached (error statuses aside, see UNAVAILABLE_ERROR_CACHING_S), while hashed assets served through the same single cache behaviour
-      // stay cached at the edge. The managed CachingDisabled policy would lose the latter.
-      // The origin request policy is SST's default too: the managed AllViewerExceptHostHeader,
-      // since a Function URL rejects a Host header that is not its own.
+      // SST's default cache and origin request policies, on purpose (docs/decisions/034-stack-configuration.md).
     });
 
     return {

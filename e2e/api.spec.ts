@@ -1,4 +1,4 @@
-import { ndjsonLines } from "../scripts/ndjson";
+import { ndjsonLines } from "../harness/ndjson";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 
 interface PageLine {

@@ -1,8 +1,8 @@
 // What the browser sees of the streamed and the buffered catalog, in order — never milliseconds
-// (timings are the benchmark's job: npm run measure). The chart of every recorded page is attached
+// (timings are the benchmark's job: npm run perf:ttfb). The chart of every recorded page is attached
 // to the HTML report as timeline.svg, the numbers as timeline.json.
 
-import type { PageTimeline } from "../scripts/browser-timeline/page-timeline";
+import type { PageTimeline } from "../harness/browser-timeline/page-timeline";
 import { EXPECTED_BIKES, expect, SLOW_FIRST_SCAN_MS, test } from "./fixtures";
 
 /** Asserts that the named moments happened in this order (ties allowed), naming the pair that is not. */

@@ -1,8 +1,8 @@
 // Every response stops at its work budget and says where to go on. The budgets are lowered per
 // request (never raised), so this runs unchanged against a deployed stage.
-import { readNdjsonStep } from "../scripts/budget-chain";
-import { ndjsonLines } from "../scripts/ndjson";
-import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
+import { readNdjsonStep } from "../bench/budget-chain";
+import { ndjsonLines } from "../harness/ndjson";
+import { attributeOf, bikeRowIds, linkOf } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
 
 test('/bikes stops at its Scan request budget; following "Next bikes →" reads every bike exactly once', async ({
@@ -49,7 +49,7 @@ test("/bikes stops under its byte budget and goes on exactly", async ({ request 
 test("/api/bikes ends at its budget with a final line carrying the cursor; following it reads every bike once", async ({
   request,
 }) => {
-  // readNdjsonStep (measure:budget's reader) fails on an error line or a stop with no cursor.
+  // readNdjsonStep (perf:budget's reader) fails on an error line or a stop with no cursor.
   let url: string | undefined = `${targetUrl()}/api/bikes?pageSize=100&budgetScans=4`;
   const seen: string[] = [];
   for (let round = 0; url && round < 20; round++) {

@@ -1,4 +1,4 @@
-import { staticScriptSrc } from "../scripts/server-html";
+import { staticScriptSrc } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 
 test.describe("streamed catalog in the browser", () => {

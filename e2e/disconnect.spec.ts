@@ -1,7 +1,7 @@
 // A reader who leaves mid-page. Where the server is told (`next start`), the scan stops within one
 // page; on Lambda a Function URL is not told, and the Scan request budget bounds the work instead.
 import { type FaultControl, faultProxyClient } from "@firstbyte/dynamo-local";
-import { startStack } from "../scripts/stack";
+import { startStack } from "../harness/stack";
 import { EXPECTED_BIKES, expect, NO_FAULT_PROXY, targetUrl, test } from "./fixtures";
 
 /** Scan requests received so far. */

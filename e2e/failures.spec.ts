@@ -1,8 +1,8 @@
 // DynamoDB failing after the shell, through the Lambda path: the fault proxy (e2e/fixtures.ts) sits
 // between the function and dynalite. Skipped against a deployed stage, where faults cannot be injected.
 import type { Fault } from "@firstbyte/dynamo-local";
-import { bikeIdsOf, ndjsonLines } from "../scripts/ndjson";
-import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
+import { bikeIdsOf, ndjsonLines } from "../harness/ndjson";
+import { attributeOf, bikeRowIds, linkOf } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
 
 const PAGE = 50;

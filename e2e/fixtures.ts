@@ -3,8 +3,8 @@
 // ends up in the HTML report.
 import { type FaultControl, faultProxyClient } from "@firstbyte/dynamo-local";
 import { test as base, type ConsoleMessage, expect } from "@playwright/test";
-import type { PageTimeline } from "../scripts/browser-timeline/page-timeline";
-import { attachTimelines, recordPageTimeline, type TimelineOptions } from "../scripts/browser-timeline/timing";
+import type { PageTimeline } from "../harness/browser-timeline/page-timeline";
+import { attachTimelines, recordPageTimeline, type TimelineOptions } from "../harness/browser-timeline/timing";
 
 export const EXPECTED_BIKES = Number(process.env.EXPECTED_BIKES ?? 2000);
 

@@ -1,8 +1,8 @@
 // Starts the local stack (in-memory DynamoDB with 2,000 bikes, a fresh build, the server) unless
 // BASE_URL names a running one, and hands its URL to the workers through the environment.
 import type { FullConfig } from "@playwright/test";
-import { ChromiumMissing, requireChromium } from "../scripts/chromium";
-import { startStack } from "../scripts/stack";
+import { ChromiumMissing, requireChromium } from "../harness/chromium";
+import { startStack } from "../harness/stack";
 
 export default async function globalSetup(_config: FullConfig): Promise<(() => Promise<void>) | void> {
   try {

@@ -1,6 +1,7 @@
 // Items that mean harm, written straight into the table by e2e/hostile-data.spec.ts: each stands for
 // a way bad data has broken a page or a download (docs/decisions/024-hostile-items-cost-one-row.md).
-import { type Bike, generateBike } from "../lib/bike";
+import type { Bike } from "../lib/bike";
+import { generateBike } from "../seed/bike-generator";
 
 /** A whole, valid bike to start from, so each item below breaks exactly what it names. */
 function base(id: string): Bike {

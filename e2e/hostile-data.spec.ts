@@ -4,9 +4,9 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
+import { bikeRowIds } from "../harness/server-html";
 import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
-import { bikeRowIds } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 import { FORMULAS, HOSTILE_ITEMS, MALFORMED, MARKUP, STOCK_MARKUP } from "./hostile-bikes";
 

@@ -4,7 +4,7 @@
 // where the edge may decide, the assertion is "4xx, never 2xx or 5xx".
 import http from "node:http";
 import https from "node:https";
-import { staticScriptSrc } from "../scripts/server-html";
+import { staticScriptSrc } from "../harness/server-html";
 import { expect, targetUrl, test } from "./fixtures";
 
 /** The local stack (Function URL emulator): the function itself answers every request. */

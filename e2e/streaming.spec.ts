@@ -1,7 +1,7 @@
 // Order and shape of the streamed response on the wire — never milliseconds (timings are the
-// benchmark's job: npm run measure / npm run bench).
+// benchmark's job: npm run perf:ttfb / npm run bench).
 import { measure, summarize } from "@firstbyte/ttfb";
-import { attributeOf } from "../scripts/server-html";
+import { attributeOf } from "../harness/server-html";
 import { EXPECTED_BIKES, expect, SLOW_FIRST_SCAN_MS, targetUrl, test } from "./fixtures";
 
 const MARKERS = {

@@ -21,7 +21,7 @@ export class PrerequisiteError extends Error {
 export function checkPrerequisites(root = ROOT): void {
   const platform = path.join(root, ".sst", "platform");
   if (!existsSync(path.join(platform, ".check-infra-installed")) || !existsSync(path.join(platform, "src", "shim")))
-    throw new PrerequisiteError(`${platform} is missing or incomplete: run npm run check:infra`);
+    throw new PrerequisiteError(`${platform} is missing or incomplete: run npm run infra:check`);
   if (!existsSync(path.join(root, ".open-next", "open-next.output.json")))
     throw new PrerequisiteError(`${path.join(root, ".open-next")} is missing: run npm run build:lambda`);
   if (!existsSync(path.join(root, ".next", "BUILD_ID")))

@@ -1,4 +1,4 @@
-// `npm run test:infra`: sst.config.ts for a dev stage and for production, run under Pulumi mocks
+// `npm run infra:test`: sst.config.ts for a dev stage and for production, run under Pulumi mocks
 // with SST's own components (record-stack.ts), held to the stack's promises (stack-checks.ts);
 // the generated viewer-request function executed against sample requests; docs/infra.md kept
 // current; and each check shown to fail on a recording broken the way a careless edit would.

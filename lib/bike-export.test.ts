@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { generateBike } from "./bike";
+import { generateBike } from "../seed/bike-generator";
 import {
   BIKE_CSV_COLUMNS,
   BIKE_CSV_HEADER,

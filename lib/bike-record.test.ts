@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { generateBike, isIncomplete } from "./bike";
+import { generateBike } from "../seed/bike-generator";
+import { isIncomplete } from "./bike";
 import { checkBikeRecord } from "./bike-record";
 
 test("a whole bike passes as it is", () => {

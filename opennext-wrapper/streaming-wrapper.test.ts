@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  answerBeforeHandler,
-  chooseResponseEncoding,
-  compressionPolicyFromEnv,
-  StreamingWrapperConfigError,
-} from "./streaming-wrapper.ts";
+import { answerBeforeHandler } from "./early-answer.ts";
+import { chooseResponseEncoding, compressionPolicyFromEnv } from "./encoding.ts";
+import { StreamingWrapperConfigError } from "./errors.ts";
 
 const html = {
   method: "GET",

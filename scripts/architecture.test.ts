@@ -12,8 +12,8 @@ import { describe, it } from "node:test";
 const root = join(import.meta.dirname, "..");
 
 /** Lints a one-import probe placed in `folder`; returns the restricted-import diagnostics' count. */
-function restrictedImports(folder: string, specifier: string): number {
-  const file = join(root, folder, `lint-probe-${randomUUID().slice(0, 8)}.ts`);
+function restrictedImports(folder: string, specifier: string, suffix = ".ts"): number {
+  const file = join(root, folder, `lint-probe-${randomUUID().slice(0, 8)}${suffix}`);
   writeFileSync(file, `import * as probe from "${specifier}";\n\nexport const probed = probe;\n`);
   try {
     const result = spawnSync(join(root, "node_modules/.bin/biome"), ["lint", "--max-diagnostics=50", file], {
@@ -38,12 +38,20 @@ describe("architecture rules (biome.json)", () => {
   it("components read data only through lib/", () => {
     assert.equal(restrictedImports("components/catalog", "@firstbyte/dynamo-pages"), 1);
     assert.equal(restrictedImports("components/catalog", "@aws-sdk/lib-dynamodb"), 1);
-    assert.equal(restrictedImports("components/catalog", "../../scripts/stack"), 1);
+    assert.equal(restrictedImports("components/catalog", "../../scripts/seed"), 1);
+    assert.equal(restrictedImports("components/catalog", "../../harness/stack"), 1);
+    assert.equal(restrictedImports("components/catalog", "@/seed/bike-generator"), 1);
     assert.equal(restrictedImports("components/catalog", "@/lib/catalog"), 0);
   });
 
-  it("lib/ imports nothing from scripts/, components/ or app/", () => {
-    assert.equal(restrictedImports("lib", "../scripts/stack"), 1);
+  it("lib/ imports nothing from the tooling, components/ or app/; its tests may take demo bikes", () => {
+    assert.equal(restrictedImports("lib", "../scripts/seed"), 1);
+    assert.equal(restrictedImports("lib", "../harness/stack"), 1);
+    assert.equal(restrictedImports("lib", "../bench/report"), 1);
+    assert.equal(restrictedImports("lib", "../seed/bike-generator"), 1);
+    assert.equal(restrictedImports("lib", "../seed/bike-generator", ".test.ts"), 0);
+    assert.equal(restrictedImports("lib", "../harness/stack", ".test.ts"), 1);
+    assert.equal(restrictedImports("lib", "@/components/catalog/format", ".test.ts"), 1);
     assert.equal(restrictedImports("lib", "@/components/catalog/format"), 1);
     assert.equal(restrictedImports("lib", "@/app/layout"), 1);
     assert.equal(restrictedImports("lib", "@firstbyte/dynamo-pages"), 0);
@@ -51,12 +59,30 @@ describe("architecture rules (biome.json)", () => {
 
   it("the Lambda wrapper takes from lib/ only", () => {
     assert.equal(restrictedImports("opennext-wrapper", "../components/catalog/format.tsx"), 1);
-    assert.equal(restrictedImports("opennext-wrapper", "../scripts/stack.ts"), 1);
+    assert.equal(restrictedImports("opennext-wrapper", "../scripts/seed.ts"), 1);
+    assert.equal(restrictedImports("opennext-wrapper", "../harness/stack.ts"), 1);
     assert.equal(restrictedImports("opennext-wrapper", "../lib/response-status.ts"), 0);
+  });
+
+  it("app/ and proxy.ts import no tooling", () => {
+    assert.equal(restrictedImports("app", "@/harness/stack"), 1);
+    assert.equal(restrictedImports("app", "@/seed/table"), 1);
+    assert.equal(restrictedImports("app", "@/lib/catalog"), 0);
+  });
+
+  it("seed/ builds on lib/ only; the harness takes seed/ but not the bench", () => {
+    assert.equal(restrictedImports("seed", "../harness/stack"), 1);
+    assert.equal(restrictedImports("seed", "../bench/run"), 1);
+    assert.equal(restrictedImports("seed", "../lib/bike"), 0);
+    assert.equal(restrictedImports("harness", "../bench/report"), 1);
+    assert.equal(restrictedImports("harness", "../components/catalog/format"), 1);
+    assert.equal(restrictedImports("harness", "../seed/table"), 0);
+    assert.equal(restrictedImports("bench", "../harness/stack"), 0);
   });
 
   it("nothing outside e2e/ imports from e2e/", () => {
     assert.equal(restrictedImports("scripts", "../e2e/fixtures"), 1);
+    assert.equal(restrictedImports("harness", "../e2e/fixtures"), 1);
     assert.equal(restrictedImports("app", "@/e2e/fixtures"), 1);
     assert.equal(restrictedImports("e2e", "./fixtures"), 0);
   });

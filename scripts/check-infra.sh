@@ -10,7 +10,7 @@
 # registry (provider lookup and `bun install`) — checked with strace — once telemetry, which
 # otherwise posts to telemetry.ion.sst.dev, is turned off.
 #
-# Usage: npm run check:infra   (exits non-zero with a one-line reason when it cannot check)
+# Usage: npm run infra:check   (exits non-zero with a one-line reason when it cannot check)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -3,8 +3,8 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
+import { prepareTable, ROOT } from "../harness/stack";
 import { readConfig, readStartSettings } from "../lib/config";
-import { prepareTable, ROOT } from "./stack";
 
 const settings = readConfig();
 const { port, seedCount } = readStartSettings();

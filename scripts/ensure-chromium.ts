@@ -1,5 +1,5 @@
 // `npm test`'s first step (npm's `pretest`): make sure the e2e suite has a Chromium before any test
-// runs. It looks where `scripts/chromium.ts` says; when there is none it installs one (Debian's
+// runs. It looks where `harness/chromium.ts` says; when there is none it installs one (Debian's
 // package as root on Debian, Playwright's own build elsewhere) or stops with one line saying what
 // to run.
 import { spawnSync } from "node:child_process";
@@ -11,7 +11,7 @@ import {
   installPlan,
   missingChromiumLine,
   thisMachine,
-} from "./chromium";
+} from "../harness/chromium";
 
 function run(command: string, args: string[]): boolean {
   console.log(`chromium: ${[command, ...args].join(" ")}`);

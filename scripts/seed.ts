@@ -6,11 +6,11 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
+import { loadBikes, ROOT } from "../harness/stack";
 import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
-import { ensureBikesTable } from "../lib/table";
 import { parseWholeNumber } from "../lib/whole-number";
-import { loadBikes, ROOT } from "./stack";
+import { ensureBikesTable } from "../seed/table";
 
 const USAGE = "usage: npm run seed -- --count N [--start K] [--aws]";
 

@@ -1,6 +1,7 @@
 // `npm start`: the whole local stack from one command, stopped cleanly by Ctrl-C or SIGTERM.
+
+import { startStack } from "../harness/stack";
 import { ConfigError, readStartSettings } from "../lib/config";
-import { startStack } from "./stack";
 
 async function main(): Promise<void> {
   const settings = readStartSettings();

@@ -21,7 +21,7 @@ export function BikeTable({ children, caption }: { children: ReactNode; caption?
   );
 }
 
-/** What the closing line says of the read, as the data-* attributes that e2e and measure:budget read. */
+/** What the closing line says of the read, as the data-* attributes that e2e and perf:budget read. */
 export interface ClosingLineData {
   "data-count": number;
   "data-server-ms"?: number;

@@ -1,9 +1,27 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { generateBike } from "../../lib/bike";
+import type { Bike } from "../../lib/bike";
 import { checkBikeRecord } from "../../lib/bike-record";
 import { bikeRowCells } from "./BikeRows";
 import { type BikeRowCells, bikeRowsHtml } from "./ScanPageRows";
+
+/** A whole bike; components' tests do not import the seed tooling (docs/architecture.md). */
+function generateBike(n: number): Bike {
+  return {
+    id: `bike-test-${n}`,
+    brand: "Alder",
+    model: "Aero 3",
+    type: "road",
+    frameSize: "M",
+    wheelSize: "700c",
+    colour: "teal",
+    year: 2024,
+    price: 1249.99,
+    weightKg: 8.4,
+    stock: 7,
+    description: "A test bike.",
+  };
+}
 
 const HOSTILE = `<img src=x onerror="alert(1)">'&"</td></tr>`;
 
