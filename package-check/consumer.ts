@@ -12,15 +12,14 @@ const PROJECT_FILES = path.join(ROOT, "package-check", "project");
 /** A one-page Next.js app (not this repository's), built with OpenNext inside the project. */
 const NEXT_APP_FILES = path.join(ROOT, "package-check", "next-app");
 
-/** The version range the workspace itself uses for a dependency, so npm's cache already has it. */
-function rootRange(name: string): string {
-  const manifest = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-    devDependencies: Record<string, string>;
-  };
-  const range = manifest.dependencies[name] ?? manifest.devDependencies[name];
-  if (!range) throw new Error(`package.json does not depend on ${name}`);
-  return range;
+/**
+ * The exact version of a dependency that this workspace has installed: npm's cache holds it, and
+ * the check meets no release newer than the one the repository was tested with.
+ */
+function installedVersion(name: string): string {
+  const manifest = path.join(ROOT, "node_modules", name, "package.json");
+  if (!existsSync(manifest)) throw new Error(`${name} is not installed in ${ROOT}: run npm ci first`);
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
 /**
@@ -64,7 +63,7 @@ export function checkConsumer(options: { keep?: boolean; nextApp?: boolean } = {
     for (const entry of packed) dependencies[entry.name] = `file:${entry.tarball}`;
     const others = ["@aws-sdk/client-dynamodb", "@aws-sdk/lib-dynamodb", "@playwright/test"];
     if (options.nextApp) others.push("next", "react", "react-dom", "@opennextjs/aws");
-    for (const name of others) dependencies[name] = rootRange(name);
+    for (const name of others) dependencies[name] = installedVersion(name);
     writeFileSync(
       path.join(project, "package.json"),
       `${JSON.stringify({ name: "consumer", private: true, type: "module", dependencies }, null, 2)}\n`,
@@ -101,14 +100,14 @@ export function checkConsumer(options: { keep?: boolean; nextApp?: boolean } = {
     step(
       "the TTFB fixture in Playwright",
       "npx",
-      ["--no", "playwright", "test"],
+      ["--yes=false", "playwright", "test"],
       project,
       cleanEnv(chromium ? { CHROMIUM_PATH: chromium } : {}),
     );
     if (options.nextApp) {
       cpSync(NEXT_APP_FILES, project, { recursive: true });
       const nextEnv = cleanEnv({ NEXT_TELEMETRY_DISABLED: "1" });
-      step("OpenNext build of a one-page Next.js app", "npx", ["--no", "open-next", "build"], project, nextEnv);
+      step("OpenNext build of a one-page Next.js app", "npx", ["--yes=false", "open-next", "build"], project, nextEnv);
       step("lambda-url streams its bundle", "node", ["--test", "next.test.mjs"], project, nextEnv);
     }
     console.log("consumer: every check passed");

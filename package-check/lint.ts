@@ -26,10 +26,10 @@ export function lintPackages(): void {
           throw new Error(`the tarball holds files that are not meant for users: ${extra.join(", ")}`);
       });
       // --strict turns publint's suggestions and warnings into errors: it should report nothing.
-      check("publint", () => run("npx", ["--no", "publint", "run", "--strict", packed.dir], { cwd: ROOT }));
+      check("publint", () => run("npx", ["--yes=false", "publint", "run", "--strict", packed.dir], { cwd: ROOT }));
       // ESM only, so the CommonJS and node10 resolution modes are out of scope (esm-only profile).
       check("attw", () =>
-        run("npx", ["--no", "attw", packed.tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: ROOT }),
+        run("npx", ["--yes=false", "attw", packed.tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: ROOT }),
       );
       check("npm publish --dry-run", () => {
         const result = spawnSync(

@@ -11,9 +11,10 @@ const config = {
     },
   },
   dangerous: { disableIncrementalCache: true, disableTagCache: true },
-  // No next/image here: the image function needs no sharp, so OpenNext installs nothing for it.
-  imageOptimization: { install: { packages: [] } },
-  buildCommand: "npx --no next build",
+  // OpenNext installs sharp for the image function whether or not the app uses next/image; these
+  // are the arm64 Linux binaries that Lambda runs (npm 11 ignores OpenNext's own --arch).
+  imageOptimization: { install: { packages: ["sharp@0.35.5"], additionalArgs: "--cpu=arm64 --libc=glibc" } },
+  buildCommand: "npx --yes=false next build",
 };
 
 export default config;

@@ -51,7 +51,7 @@ test("npx ttfb measures the same URL: status, markers in order, JSON report", { 
   const { stdout } = await run(
     "npx",
     [
-      "--no",
+      "--yes=false",
       "ttfb",
       `${server.url}/`,
       "--runs",
@@ -77,7 +77,7 @@ test("npx ttfb measures the same URL: status, markers in order, JSON report", { 
 });
 
 test("npx lambda-url answers a bad handler with exit 2 and its usage", async () => {
-  const failed = await run("npx", ["--no", "lambda-url", "./missing.mjs"]).then(
+  const failed = await run("npx", ["--yes=false", "lambda-url", "./missing.mjs"]).then(
     () => null,
     (error) => error,
   );

@@ -35,7 +35,7 @@ export async function startGate() {
 
 /** `npx lambda-url ARGS…` until it prints its URL; close() stops its process group. */
 export function startLambdaUrl(args, cwd = process.cwd()) {
-  const child = spawn("npx", ["--no", "lambda-url", ...args, "--port", "0"], {
+  const child = spawn("npx", ["--yes=false", "lambda-url", ...args, "--port", "0"], {
     cwd,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
