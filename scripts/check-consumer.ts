@@ -3,4 +3,9 @@
 // NEXT_APP=0 leaves out the OpenNext build of a one-page Next.js app (minutes of the check's time).
 import { checkConsumer } from "../package-check/consumer";
 
-checkConsumer({ keep: process.env.KEEP === "1", nextApp: process.env.NEXT_APP !== "0" });
+try {
+  checkConsumer({ keep: process.env.KEEP === "1", nextApp: process.env.NEXT_APP !== "0" });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
