@@ -29,7 +29,9 @@ export function lintPackages(): void {
       check("publint", () => run("npx", ["--yes=false", "publint", "run", "--strict", packed.dir], { cwd: ROOT }));
       // ESM only, so the CommonJS and node10 resolution modes are out of scope (esm-only profile).
       check("attw", () =>
-        run("npx", ["--yes=false", "attw", packed.tarball, "--profile", "esm-only", "--format", "ascii"], { cwd: ROOT }),
+        run("npx", ["--yes=false", "attw", packed.tarball, "--profile", "esm-only", "--format", "ascii"], {
+          cwd: ROOT,
+        }),
       );
       check("npm publish --dry-run", () => {
         const result = spawnSync(
