@@ -190,7 +190,7 @@ const BUILD_INPUTS = [
   "app",
   "components",
   "lib",
-  "packages/dynamo-pages/src",
+  "packages/dynamo-pages/dist",
   "proxy.ts",
   "next.config.js",
   "tsconfig.json",

@@ -80,6 +80,15 @@ describe("architecture rules (biome.json)", () => {
     assert.equal(restrictedImports("bench", "../harness/stack"), 0);
   });
 
+  it("the app, the scripts and the e2e suite use a package only through its exports", () => {
+    assert.equal(restrictedImports("lib", "@firstbyte/dynamo-pages/src/cursor.ts"), 1);
+    assert.equal(restrictedImports("scripts", "../packages/ttfb/src/measure.ts"), 1);
+    assert.equal(restrictedImports("e2e", "@firstbyte/dynamo-local/dist/fault-proxy.js"), 1);
+    assert.equal(restrictedImports("opennext-wrapper", "../packages/lambda-url/dist/index.js"), 1);
+    assert.equal(restrictedImports("scripts", "@firstbyte/ttfb"), 0);
+    assert.equal(restrictedImports("e2e", "@firstbyte/ttfb/playwright"), 0);
+  });
+
   it("nothing outside e2e/ imports from e2e/", () => {
     assert.equal(restrictedImports("scripts", "../e2e/fixtures"), 1);
     assert.equal(restrictedImports("harness", "../e2e/fixtures"), 1);

@@ -1,7 +1,5 @@
 #!/usr/bin/env node
-// The package ships TypeScript source; tsx's loader lets the CLI run it without a build step.
-import { register } from "tsx/esm/api";
+// Plain Node: the CLI is the package's built JavaScript (npm run build writes dist/).
+import { main } from "../dist/cli.js";
 
-register();
-const { main } = await import("../src/cli.ts");
 await main(process.argv.slice(2));

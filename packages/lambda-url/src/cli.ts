@@ -4,6 +4,7 @@ import { NODE_RUNTIMES, type NodeRuntime } from "./runtime.ts";
 import { FunctionUrlServer } from "./server.ts";
 
 export const USAGE = `usage: lambda-url --handler DIR/FILE.EXPORT [--port N] [--host 127.0.0.1]
+       lambda-url FILE.mjs [options]   (the same as --handler FILE.handler)
                   [--invoke-mode RESPONSE_STREAM|BUFFERED] [--bandwidth aws|off]
                   [--timeout SECONDS] [--memory MB] [--concurrency N] [--assets DIR]
                   [--asset-header NAME:VALUE ...] [--strip-content-encoding] [--env KEY=VALUE ...]
@@ -151,8 +152,22 @@ function allowedHostsArgument(names: string[] | undefined): FunctionUrlOptions["
   return names.includes("all") ? "all" : names;
 }
 
+/** `lambda-url ./handler.mjs` names a file whose export is `handler`, Lambda's usual name. */
+function handlerFromFile(file: string): string {
+  const match = /^(.+)\.[mc]?js$/.exec(file);
+  if (!match)
+    throw new FunctionUrlConfigError(`"${file}" is not a .js, .mjs or .cjs file (or use --handler DIR/FILE.EXPORT)`);
+  return `${match[1]}.handler`;
+}
+
 /** Parses the command line into options; throws FunctionUrlConfigError on anything it does not accept. */
 export function parseArguments(argv: string[]): FunctionUrlOptions {
+  const [first, ...rest] = argv;
+  if (first !== undefined && !first.startsWith("-")) {
+    if (rest.some((arg) => arg === "--handler" || arg.startsWith("--handler=")))
+      throw new FunctionUrlConfigError(`give the handler once: "${first}" or --handler`);
+    return parseArguments(["--handler", handlerFromFile(first), ...rest]);
+  }
   const values = readCommandLine(argv, OPTIONS);
   if (values.handler === undefined) throw new FunctionUrlConfigError("--handler is required");
   const env = envPairs(values.env);

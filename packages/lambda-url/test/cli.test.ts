@@ -67,6 +67,17 @@ describe("lambda-url CLI", () => {
     assert.throws(() => parseArguments(["--handler", "a.b", "--bogus"]), /unknown argument "--bogus"/);
   });
 
+  test("takes a handler file as its first argument, with Lambda's usual export name", () => {
+    assert.deepEqual(parseArguments(["./fn/handler.mjs", "--port", "3000"]), {
+      handler: "./fn/handler.handler",
+      port: 3000,
+      env: {},
+    });
+    assert.equal(parseArguments(["index.js"]).handler, "index.handler");
+    assert.throws(() => parseArguments(["handler.ts"]), /"handler\.ts" is not a \.js, \.mjs or \.cjs file/);
+    assert.throws(() => parseArguments(["a.mjs", "--handler", "b.handler"]), /give the handler once/);
+  });
+
   test("leaves options not given unset, so the library's defaults apply", () => {
     assert.deepEqual(parseArguments(["--handler=dir/index.handler"]), { handler: "dir/index.handler", env: {} });
   });
@@ -117,7 +128,7 @@ describe("lambda-url CLI", () => {
     const cli = run(["--handler", fixture("streaming.plain"), "--port", "0"]);
     try {
       let url: string | undefined;
-      // Start-up includes tsx compiling the sources: allow for a loaded machine.
+      // Start-up spawns a runtime process: allow for a loaded machine.
       for (let i = 0; i < 600 && !url && cli.child.exitCode === null; i++) {
         url = /http:\/\/127\.0\.0\.1:\d+/.exec(cli.output().stdout)?.[0];
         if (!url) await new Promise((resolve) => setTimeout(resolve, 50));
