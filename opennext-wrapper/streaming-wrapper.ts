@@ -343,6 +343,14 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     // URL cuts the client's body off without its end (§2). A clean end here would pass a partial
     // body off as whole.
     await body;
+    // A body that ended well-formed but short (an error row after a DynamoDB failure) ends the same
+    // way once every byte of it is out: CloudFront stores only complete responses, so no reader is
+    // served this one from the edge (docs/decisions/027-catalog-at-the-edge.md).
+    if (statusChannel.incomplete !== undefined) {
+      throw new ResponseBodyFailedError(
+        `the response body is incomplete (${statusChannel.incomplete}): ended abnormally so no cache stores it`,
+      );
+    }
   });
 };
 

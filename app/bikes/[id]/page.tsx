@@ -6,6 +6,7 @@ import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { formatPrice, formatWeight } from "@/components/catalog/format";
 import type { Bike } from "@/lib/bike";
 import { getBike } from "@/lib/catalog";
+import { shareCatalogPage } from "@/lib/edge-cache";
 import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, requestIdFrom } from "@/lib/scan-failure";
 
 type Params = Promise<{ id: string }>;
@@ -32,6 +33,8 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
  */
 export default async function BikePage({ params }: { params: Params }) {
   const id = bikeId(await params);
+  // Stored at the edge when found; a 404 or a 503 keeps its own Cache-Control (decision 027).
+  shareCatalogPage();
   let bike: Bike | undefined;
   try {
     bike = await getBike(id);
