@@ -67,6 +67,29 @@ const STRIP_ACCEPT_ENCODING = `
 // asking for the same URL in between gets the 503 from the edge instead of adding to the load.
 const UNAVAILABLE_ERROR_CACHING_S = 5;
 
+// No single client takes the site down (docs/decisions/028-no-single-client-takes-the-site-down.md).
+// A WAF web ACL on the distribution counts each client IP's requests over WAF's 5-minute window and
+// answers 429 beyond the limit, at the edge, before CloudFront's cache or the function. Counted are
+// all requests, hits included: a reader's page view is about 10 (the page, its scripts and styles).
+// 2,000 in 5 minutes is a view every 1.5 s for 5 minutes from one address (an office behind one NAT
+// included); a client looping on the catalog with a fresh query string (a miss every time) is
+// stopped after 2,000 misses. The exports are whole-catalog reads: 20 per address in 5 minutes.
+const RATE_LIMITS = {
+  /** Requests per client IP per 5 minutes, any path. */
+  requestsPerIp: 2000,
+  /** Requests per client IP per 5 minutes to /api/bikes/export… */
+  exportsPerIp: 20,
+  /** WAF's window, seconds (60, 120, 300 or 600). */
+  windowS: 300,
+  /** Retry-After of the 429: the window, as the count only falls as requests leave it. */
+  retryAfterS: 300,
+} as const;
+
+// The image optimizer SST deploys with every Next.js site: the app has no images (no next/image,
+// nothing under /_next/image is linked), so it only needs to exist without costing anything if hit.
+// A ceiling of 2 concurrent executions bounds that.
+const IMAGE_OPTIMIZER_RESERVED_CONCURRENCY = 2;
+
 export default $config({
   app(input) {
     return {
@@ -129,6 +152,71 @@ export default $config({
       },
     });
 
+    // CloudFront web ACLs live in us-east-1 whatever the stage's region.
+    const usEast1 = new aws.Provider("WafUsEast1", { region: "us-east-1" });
+    const rateLimitResponse = {
+      responseCode: 429,
+      customResponseBodyKey: "rate-limited",
+      responseHeaders: [{ name: "retry-after", value: String(RATE_LIMITS.retryAfterS) }],
+    };
+    const visibility = (metricName: string) => ({
+      cloudwatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    const webAcl = new aws.wafv2.WebAcl(
+      "RateLimit",
+      {
+        scope: "CLOUDFRONT",
+        defaultAction: { allow: {} },
+        customResponseBodies: [
+          {
+            key: "rate-limited",
+            contentType: "TEXT_PLAIN",
+            content: `Too many requests from your address: at most ${RATE_LIMITS.requestsPerIp} in ${RATE_LIMITS.windowS / 60} minutes (${RATE_LIMITS.exportsPerIp} exports). Try again in ${RATE_LIMITS.retryAfterS / 60} minutes.\n`,
+          },
+        ],
+        rules: [
+          {
+            name: "exports-per-ip",
+            priority: 0,
+            action: { block: { customResponse: rateLimitResponse } },
+            statement: {
+              rateBasedStatement: {
+                limit: RATE_LIMITS.exportsPerIp,
+                aggregateKeyType: "IP",
+                evaluationWindowSec: RATE_LIMITS.windowS,
+                scopeDownStatement: {
+                  byteMatchStatement: {
+                    searchString: "/api/bikes/export",
+                    positionalConstraint: "STARTS_WITH",
+                    fieldToMatch: { uriPath: {} },
+                    textTransformations: [{ priority: 0, type: "NONE" }],
+                  },
+                },
+              },
+            },
+            visibilityConfig: visibility("exports-per-ip"),
+          },
+          {
+            name: "requests-per-ip",
+            priority: 1,
+            action: { block: { customResponse: rateLimitResponse } },
+            statement: {
+              rateBasedStatement: {
+                limit: RATE_LIMITS.requestsPerIp,
+                aggregateKeyType: "IP",
+                evaluationWindowSec: RATE_LIMITS.windowS,
+              },
+            },
+            visibilityConfig: visibility("requests-per-ip"),
+          },
+        ],
+        visibilityConfig: visibility("firstbyte-rate-limit"),
+      },
+      { provider: usEast1 },
+    );
+
     const site = new sst.aws.Nextjs("Site", {
       // The project's own build: OpenNext (the app's @opennextjs/aws devDependency, so no
       // `openNextVersion` here) followed by the bundle check of scripts/build-lambda.ts, which
@@ -163,6 +251,11 @@ export default $config({
             .apply(([behavior, policyId]) => ({ ...behavior, responseHeadersPolicyId: policyId }));
           // No response page: the function's own 503 document is what the viewer gets.
           args.customErrorResponses = [{ errorCode: 503, errorCachingMinTtl: UNAVAILABLE_ERROR_CACHING_S }];
+          // The per-client rate limit (RATE_LIMITS above); WAFv2 takes the ACL's ARN here.
+          args.webAclId = webAcl.arn;
+        },
+        imageOptimizer: (args) => {
+          args.concurrency = { reserved: IMAGE_OPTIMIZER_RESERVED_CONCURRENCY };
         },
       },
       // "oac": the Function URL takes only SigV4-signed requests from this distribution, so
@@ -175,10 +268,12 @@ export default $config({
       edge: {
         viewerRequest: { injection: STRIP_ACCEPT_ENCODING },
       },
-      // Caching: SST's default policy is kept on purpose. Its TTLs default to 0 and follow
-      // the origin's Cache-Control, so dynamic pages (Next sends `private, no-cache, no-store`)
-      // are never cached (error statuses aside, see UNAVAILABLE_ERROR_CACHING_S), while hashed assets served through the same single cache behaviour
-      // stay cached at the edge. The managed CachingDisabled policy would lose the latter.
+      // Caching: SST's default policy is kept on purpose. Its TTLs default to 0 and follow the
+      // origin's Cache-Control (minimum 0, every query string in the key, no cookies), so the
+      // catalog's whole responses are stored for their s-maxage and served stale while one reader
+      // refreshes them, failed streams (cut off) and private pages are never stored, and hashed
+      // assets stay cached (docs/decisions/027-catalog-at-the-edge.md). The managed
+      // CachingDisabled policy would lose all of that.
       // The origin request policy is SST's default too: the managed AllViewerExceptHostHeader,
       // since a Function URL rejects a Host header that is not its own.
     });

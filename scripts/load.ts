@@ -3,8 +3,11 @@
 // checks: every answer is a 200 or the emulator's 429 (TooManyRequestsException), no connection is
 // reset or times out, and the server answers a normal 200 afterwards. Exits 1 when any check fails.
 // Reports per status the time to the response head (TTFB) and to the whole response.
+// Like `npm start`, the stack it starts has the edge cache in front of the function
+// (docs/decisions/029-local-edge-nginx.md); it counts the function's invocations during the run.
+// `--origin` loads the function itself, as before the edge existed.
 // Usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20]
-//   [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--json FILE]
+//   [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--origin] [--json FILE]
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -12,7 +15,7 @@ import { parseWholeNumber } from "../lib/whole-number";
 import { type Stack, startStack } from "./stack";
 
 const USAGE =
-  "usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20] [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--json FILE]";
+  "usage: npm run load -- [--url http://127.0.0.1:PORT] [--path /bikes] [--connections 20] [--duration 10] [--max-requests 20000] [--concurrency 10] [--bikes 2000] [--origin] [--json FILE]";
 function usageError(message: string): never {
   console.error(`load: ${message}\n${USAGE}`);
   process.exit(2);
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "10" },
     bikes: { type: "string", default: "2000" },
     json: { type: "string" },
+    origin: { type: "boolean", default: false },
   },
 });
 
@@ -86,12 +90,19 @@ async function answersNormally(url: string, withinMs: number): Promise<number | 
 
 let stack: Stack | undefined;
 let base = values.url?.replace(/\/$/, "");
+/** The emulator's line for one invocation: request id, method, path, status (not a throttle, not a static file, not function output). */
+const INVOCATION_LINE = /^(?!static |\[)\S+ (GET|HEAD) \S+ \d{3} (?!throttled)/;
+/** Function invocations (the emulator logs one line each) while counting is on. */
+let invocations = 0;
+let countInvocations = false;
 if (base === undefined) {
   stack = await startStack({
     port: 0,
     persist: false,
     seedCount: bikes,
-    lambda: { concurrency, log: () => {} }, // one line per invocation would be thousands
+    edge: !values.origin,
+    // One line per invocation would be thousands: they are counted, not printed.
+    lambda: { concurrency, log: (line) => void (countInvocations && INVOCATION_LINE.test(line) && invocations++) },
     log: (line) => console.error(line),
   });
   base = stack.url;
@@ -124,6 +135,7 @@ try {
     settle = resolve;
     fail = reject;
   });
+  countInvocations = true;
   const instance = autocannon(
     {
       url: target,
@@ -154,6 +166,7 @@ try {
   });
 
   const result = await finished;
+  countInvocations = false;
 
   const recoveredMs = await answersNormally(target, 60_000);
 
@@ -165,6 +178,8 @@ try {
     connections,
     durationSeconds: result.duration,
     functionConcurrency: stack ? concurrency : undefined,
+    through: stack ? (values.origin ? "the function" : "the edge cache") : undefined,
+    functionInvocations: stack ? invocations : undefined,
     requests: { sent: result.requests.sent, answered: [...latencies.values()].reduce((n, l) => n + l.length, 0) },
     statusCounts,
     errors: { total: result.errors, timeouts: result.timeouts, byCode: Object.fromEntries(errorCodes) },
@@ -175,6 +190,7 @@ try {
 
   console.log(`\n${target}: ${connections} connections, ${result.duration} s`);
   console.log(`requests: ${report.requests.sent} sent, ${report.requests.answered} answered`);
+  if (stack) console.log(`function invocations during the load (through ${report.through}): ${invocations}`);
   for (const [status, whole] of Object.entries(byStatus)) {
     const head = headByStatus[status];
     console.log(
