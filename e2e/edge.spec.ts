@@ -4,7 +4,6 @@
 // gets the whole list; a new bike shows once the stored copy is past its lifetime; and a fresh query
 // parameter (what /compare and the bench add) always reaches the function.
 // Every URL carries its own `key=` parameter, so no test meets what another stored.
-import http from "node:http";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { generateBike } from "../lib/bike";
 import { readConfig } from "../lib/config";
@@ -14,6 +13,7 @@ import { bikeIdsOf, ndjsonLines } from "../scripts/ndjson";
 import { attributeOf, bikeRowIds } from "../scripts/server-html";
 import { E2E_S_MAXAGE_S, E2E_STALE_WHILE_REVALIDATE_S } from "./edge-lifetimes";
 import { expect, test } from "./fixtures";
+import { readWhole as get, type WholeResponse as Received } from "./read-whole";
 
 function edgeUrl(): string {
   const url = process.env.EDGE_URL ?? process.env.BASE_URL;
@@ -23,37 +23,6 @@ function edgeUrl(): string {
 
 /** A query-string key no other request used, so each test starts with nothing stored for its URL. */
 const unique = () => `key=${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-
-interface Received {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-  /** The body ended with its terminating chunk (or its Content-Length). */
-  complete: boolean;
-}
-
-/** GET with Node's http client: unlike fetch, it says whether a body stopped short, and keeps what came. */
-function get(url: string): Promise<Received> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false }, (res) => {
-      let body = "";
-      let settled = false;
-      const finish = () => {
-        if (settled) return;
-        settled = true;
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, complete: res.complete });
-      };
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      res.on("end", finish);
-      res.on("aborted", finish);
-      res.on("close", finish);
-    });
-    req.on("error", reject);
-  });
-}
 
 const xCache = (response: Received) => String(response.headers["x-cache"] ?? "");
 

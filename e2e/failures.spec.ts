@@ -4,6 +4,7 @@ import type { Fault } from "@firstbyte/dynamo-local";
 import { bikeIdsOf, ndjsonLines } from "../scripts/ndjson";
 import { attributeOf, bikeRowIds, linkOf } from "../scripts/server-html";
 import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+import { readWhole } from "./read-whole";
 
 const PAGE = 50;
 const FAILS_AFTER = 3; // Scan requests that succeed before DynamoDB fails for good
@@ -17,9 +18,11 @@ for (const [name, fault] of [
   }) => {
     await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault }]);
     const url = `${targetUrl()}/bikes?pageSize=${PAGE}`;
-    const response = await fetch(url);
+    const response = await readWhole(url);
     expect(response.status).toBe(200);
-    const html = await response.text();
+    // Every byte of the error row and closing line, then no clean end: no cache stores it (decision 027).
+    expect(response.complete).toBe(false);
+    const html = response.body;
     const shown = bikeRowIds(html);
     expect(shown).toHaveLength(FAILS_AFTER * PAGE);
     // The error row is server-rendered after the last row, and says what happened in plain words.
@@ -84,7 +87,10 @@ test("in Chromium the rows stay with the error row after them, and the page hydr
 
 test("/api/bikes ends with an error line: code, message and the cursor to go on from", async ({ faults }) => {
   await faults.setFaults([{ operation: "Scan", after: 2, fault: { kind: "http500" } }]);
-  const text = await (await fetch(`${targetUrl()}/api/bikes?pageSize=${PAGE}`)).text();
+  const failed = await readWhole(`${targetUrl()}/api/bikes?pageSize=${PAGE}`);
+  // The error line, then no clean end: no cache stores it (decision 027).
+  expect(failed.complete).toBe(false);
+  const text = failed.body;
   const lines = ndjsonLines<{ items?: Array<{ id: string }>; cursor?: string }>(text);
   const last = lines.at(-1) as { error: string; message: string; cursor: string; count: number };
   expect(lines).toHaveLength(3);
@@ -175,7 +181,7 @@ test("a refused DynamoDB action is not worth retrying: 500 without Retry-After b
 
   // The streamed page has sent its 200 with the shell: the failure is an error row after the rows.
   await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault: { kind: "denied" } }]);
-  const streamed = await (await fetch(`${targetUrl()}/bikes?pageSize=${PAGE}`)).text();
+  const streamed = (await readWhole(`${targetUrl()}/bikes?pageSize=${PAGE}`)).body;
   expect(bikeRowIds(streamed)).toHaveLength(FAILS_AFTER * PAGE);
   expect(attributeOf(streamed, "catalog-error", "data-error-code")).toBe("scan_failed");
   // Three responses, one refused Scan request each: the SDK does not retry a refusal (it retries a 500
