@@ -4,7 +4,6 @@
 // stored: a failure after the first byte ends the stream abnormally (markResponseIncomplete), and
 // errors keep their own `no-store`. Why these lifetimes, and why a stored page may repeat its CSP
 // nonce: docs/decisions/027-catalog-at-the-edge.md.
-import "server-only";
 import { config, type EdgeCachePolicy } from "./config";
 import { incompleteMarker, markResponseIncomplete, requestResponseStatus } from "./response-status";
 

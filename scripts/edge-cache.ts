@@ -250,10 +250,11 @@ export async function startEdgeCache(
   return {
     url: `http://127.0.0.1:${options.port}`,
     close: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null) return rm(dir, { recursive: true, force: true });
       // SIGTERM: nginx's fast shutdown, which also ends its cache manager and loader.
       child.kill("SIGTERM");
       await exited;
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
