@@ -294,7 +294,8 @@ export function checkRateLimit(recording: StackRecording): string[] {
   const acl = byType(recording, "aws:wafv2/webAcl:WebAcl").find((candidate) => candidate.computed.arn === aclArn);
   if (acl === undefined) return [`the distribution's web ACL ${String(aclArn)} is not this stack's`];
   const problems: string[] = [];
-  if (acl.inputs.scope !== "CLOUDFRONT") problems.push(`web ACL ${acl.name} has scope ${acl.inputs.scope}, not CLOUDFRONT`);
+  if (acl.inputs.scope !== "CLOUDFRONT")
+    problems.push(`web ACL ${acl.name} has scope ${acl.inputs.scope}, not CLOUDFRONT`);
   const rules = (acl.inputs.rules ?? []) as {
     name: string;
     action?: { block?: { customResponse?: { responseCode?: number } } };
@@ -312,7 +313,9 @@ export function checkRateLimit(recording: StackRecording): string[] {
     else if (rule.action.block.customResponse?.responseCode !== 429)
       problems.push(`rate rule ${rule.name} answers ${rule.action.block.customResponse?.responseCode ?? 403}, not 429`);
     if (rate.limit === undefined || rate.limit > RATE_LIMIT_CEILING)
-      problems.push(`rate rule ${rule.name} allows ${rate.limit ?? "any number of"} requests, over ${RATE_LIMIT_CEILING}`);
+      problems.push(
+        `rate rule ${rule.name} allows ${rate.limit ?? "any number of"} requests, over ${RATE_LIMIT_CEILING}`,
+      );
   }
   return problems;
 }
@@ -324,7 +327,10 @@ export function checkConcurrencyCeilings(recording: StackRecording): string[] {
       const reserved = fn.inputs.reservedConcurrentExecutions;
       return typeof reserved !== "number" || reserved < 1;
     })
-    .map((fn) => `the function ${fn.name} has no concurrency ceiling (reserved concurrency ${String(fn.inputs.reservedConcurrentExecutions ?? "not set")})`);
+    .map(
+      (fn) =>
+        `the function ${fn.name} has no concurrency ceiling (reserved concurrency ${String(fn.inputs.reservedConcurrentExecutions ?? "not set")})`,
+    );
 }
 
 /**
@@ -337,7 +343,8 @@ export function checkCachePolicy(recording: StackRecording): string[] {
   if (distributions.length !== 1) return [`the stack has ${distributions.length} distributions, not one`];
   const behavior = distributions[0]!.inputs.defaultCacheBehavior as { cachePolicyId?: string } | undefined;
   const policy = byType(recording, "aws:cloudfront/cachePolicy:CachePolicy").find(
-    (candidate) => `${candidate.name}-id` === behavior?.cachePolicyId || candidate.computed.id === behavior?.cachePolicyId,
+    (candidate) =>
+      `${candidate.name}-id` === behavior?.cachePolicyId || candidate.computed.id === behavior?.cachePolicyId,
   );
   if (policy === undefined) return ["the distribution's behaviour has no cache policy of this stack"];
   const input = policy.inputs as {
@@ -350,7 +357,9 @@ export function checkCachePolicy(recording: StackRecording): string[] {
   };
   const problems: string[] = [];
   if ((input.minTtl ?? 0) !== 0)
-    problems.push(`cache policy ${policy.name} has minimum TTL ${input.minTtl} s: the origin's no-store would be overridden`);
+    problems.push(
+      `cache policy ${policy.name} has minimum TTL ${input.minTtl} s: the origin's no-store would be overridden`,
+    );
   if ((input.maxTtl ?? 31_536_000) < 60) problems.push(`cache policy ${policy.name} caps TTLs at ${input.maxTtl} s`);
   const key = input.parametersInCacheKeyAndForwardedToOrigin;
   if (key?.queryStringsConfig?.queryStringBehavior !== "all")

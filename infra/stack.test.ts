@@ -309,7 +309,11 @@ describe("the checks fail on a broken stack", () => {
   test("the web ACL dropped from the distribution, its rate rule set to count, or its limit lifted", () => {
     const acl = (stack: StackRecording) => byType(stack, "aws:wafv2/webAcl:WebAcl")[0]!;
     const rules = (stack: StackRecording) =>
-      acl(stack).inputs.rules as { name: string; action: Record<string, unknown>; statement: { rateBasedStatement: { limit: number } } }[];
+      acl(stack).inputs.rules as {
+        name: string;
+        action: Record<string, unknown>;
+        statement: { rateBasedStatement: { limit: number } };
+      }[];
     matching(
       checkStack(
         broken((stack) => {

@@ -73,7 +73,10 @@ describe("readConfig", () => {
     assert.throws(() => readConfig({ BIKES_BUDGET_MS: "0" }), /BIKES_BUDGET_MS/);
     assert.throws(() => readConfig({ BIKES_BUDGET_SCAN_REQUESTS: "-5" }), /BIKES_BUDGET_SCAN_REQUESTS/);
     assert.throws(() => readConfig({ BIKES_CACHE_S_MAXAGE: "10s" }), /BIKES_CACHE_S_MAXAGE must be a whole number/);
-    assert.throws(() => readConfig({ BIKES_CACHE_STALE_WHILE_REVALIDATE: "86401" }), /BIKES_CACHE_STALE_WHILE_REVALIDATE/);
+    assert.throws(
+      () => readConfig({ BIKES_CACHE_STALE_WHILE_REVALIDATE: "86401" }),
+      /BIKES_CACHE_STALE_WHILE_REVALIDATE/,
+    );
     assert.throws(() => readConfig({ BIKES_CACHE_STALE_IF_ERROR: "-1" }), /BIKES_CACHE_STALE_IF_ERROR/);
     assert.throws(
       () => readConfig({ BIKES_PAGE_SIZE: "100", BIKES_FIRST_PAGE_SIZE: "101" }),

@@ -138,7 +138,11 @@ describe("a body that fails after the headers (OpenNextNodeResponse destroyed wi
     assert.equal(res.body, "id,name\r\n1,first\r\nerror: accepted\r\n2,second\r\n");
     assert.equal(res.complete, false);
     const line = lines.find((candidate) => candidate.includes(" GET /incomplete "));
-    assert.match(line ?? "", /200 .*truncated: ResponseBodyFailedError: .*incomplete \(scan_unavailable\)/, lines.join("\n"));
+    assert.match(
+      line ?? "",
+      /200 .*truncated: ResponseBodyFailedError: .*incomplete \(scan_unavailable\)/,
+      lines.join("\n"),
+    );
   });
 
   test("the function keeps serving after a failed body", async () => {

@@ -70,7 +70,11 @@ describe("the local edge cache (nginx)", () => {
     const originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
     const port = await freePort();
     const nginx = await ensureNginx(path.join(ROOT, ".cache", "edge"), (line) => console.log(line));
-    edge = await startEdgeCache(nginx, { port, origin: originUrl, dir: path.join(ROOT, ".cache", `edge-test-${port}`) });
+    edge = await startEdgeCache(nginx, {
+      port,
+      origin: originUrl,
+      dir: path.join(ROOT, ".cache", `edge-test-${port}`),
+    });
   });
   after(async () => {
     await edge?.close();

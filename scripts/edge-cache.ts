@@ -45,7 +45,8 @@ function unpacked(cacheDir: string): Nginx {
 /** NGINX_PATH, then nginx on the system, then one unpacked earlier into `cacheDir`. */
 export function findNginx(cacheDir: string, env: Record<string, string | undefined> = process.env): Nginx | undefined {
   if (env.NGINX_PATH) {
-    if (!existsSync(env.NGINX_PATH)) throw new EdgeCacheMissing(`NGINX_PATH is ${env.NGINX_PATH}, which does not exist`);
+    if (!existsSync(env.NGINX_PATH))
+      throw new EdgeCacheMissing(`NGINX_PATH is ${env.NGINX_PATH}, which does not exist`);
     return { binary: env.NGINX_PATH, libraryDirs: [], source: "NGINX_PATH" };
   }
   for (const candidate of ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"]) {

@@ -8,6 +8,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CatalogConfig } from "../../lib/config";
+import { ensureNginx, startEdgeCache } from "../edge-cache";
 import {
   buildIfStaleAt,
   deployedRuntime,
@@ -18,7 +19,6 @@ import {
   stopProcess,
   waitUntilServing,
 } from "../stack";
-import { ensureNginx, startEdgeCache } from "../edge-cache";
 import { type Target, targetKey } from "./plan";
 
 export interface RunningServer {
