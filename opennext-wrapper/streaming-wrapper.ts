@@ -19,7 +19,7 @@
 // Production sits behind CloudFront, which drops accept-encoding in a viewer-request function
 // (docs/lambda-streaming.md §3: CloudFront does not compress chunked responses, and Function URLs were
 // seen stripping a function's Content-Encoding), so there the function always answers identity.
-import { Readable, type Writable } from "node:stream";
+import { PassThrough, Readable, type Writable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import zlib from "node:zlib";
 import type { InternalEvent, InternalResult, StreamCreator } from "@opennextjs/aws/types/open-next.js";
@@ -265,6 +265,11 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     const acceptEncoding = headerValue(internalEvent.headers, "accept-encoding");
     let headersWritten = false;
     let body: Promise<void> | undefined;
+    // Everything the body writes goes through `sink` into the Lambda stream, which only this handler
+    // ends: cleanly once the body is over, or never when the page marked it incomplete (below).
+    const sink = new PassThrough();
+    const sinkDrained = new Promise<void>((resolve) => sink.once("end", resolve));
+    sink.pipe(responseStream, { end: false });
     const statusChannel = createResponseStatusChannel();
 
     const streamCreator: StreamCreator = {
@@ -299,8 +304,8 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
         responseStream.write(JSON.stringify({ statusCode, headers, cookies: prelude.cookies }));
         responseStream.write(PRELUDE_SEPARATOR);
         if (encoding === "identity") {
-          body = bodyOutcome(responseStream);
-          return responseStream;
+          body = bodyOutcome(sink);
+          return sink;
         }
         const encoder = createEncoder(encoding);
         body = bodyOutcome(encoder);
@@ -308,7 +313,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
           console.error(`streaming-wrapper: ${encoding} encoder failed: ${error.message}`);
           responseStream.end();
         });
-        encoder.pipe(responseStream);
+        encoder.pipe(sink);
         return encoder;
       },
     };
@@ -343,6 +348,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     // URL cuts the client's body off without its end (§2). A clean end here would pass a partial
     // body off as whole.
     await body;
+    await sinkDrained;
     // A body that ended well-formed but short (an error row after a DynamoDB failure) ends the same
     // way once every byte of it is out: CloudFront stores only complete responses, so no reader is
     // served this one from the edge (docs/decisions/027-catalog-at-the-edge.md).
@@ -351,6 +357,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
         `the response body is incomplete (${statusChannel.incomplete}): ended abnormally so no cache stores it`,
       );
     }
+    responseStream.end();
   });
 };
 
