@@ -251,8 +251,8 @@ export default $config({
             .apply(([behavior, policyId]) => ({ ...behavior, responseHeadersPolicyId: policyId }));
           // No response page: the function's own 503 document is what the viewer gets.
           args.customErrorResponses = [{ errorCode: 503, errorCachingMinTtl: UNAVAILABLE_ERROR_CACHING_S }];
-          // The per-client rate limit (RATE_LIMITS above); WAFv2 takes the ACL's ARN here.
-          args.webAclId = webAcl.arn;
+          // The per-client rate limit (RATE_LIMITS above); SST passes it on as the distribution's webAclId.
+          args.webAclArn = webAcl.arn;
         },
         imageOptimizer: (args) => {
           args.concurrency = { reserved: IMAGE_OPTIMIZER_RESERVED_CONCURRENCY };

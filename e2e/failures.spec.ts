@@ -54,7 +54,9 @@ test("in Chromium the rows stay with the error row after them, and the page hydr
   consoleErrors,
 }) => {
   await faults.setFaults([{ operation: "Scan", after: FAILS_AFTER, fault: { kind: "http500" } }]);
-  await page.goto(`/bikes?pageSize=${PAGE}`);
+  // The response ends without its terminating chunk so no cache stores it (decision 027): Chromium
+  // then never fires `load` (the document stays "loading"), so wait for the navigation to commit.
+  await page.goto(`/bikes?pageSize=${PAGE}`, { waitUntil: "commit" });
   await expect(page.locator("#catalog-error")).toBeVisible();
   await expect(page.locator("#catalog-error")).toContainText("Continue from here");
   await expect(page.locator("[data-bike-id]")).toHaveCount(FAILS_AFTER * PAGE);
@@ -71,7 +73,8 @@ test("in Chromium the rows stay with the error row after them, and the page hydr
   const shown = await page
     .locator("[data-bike-id]")
     .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
-  expect(consoleErrors).toEqual([]);
+  // Chromium reports the cut-off document itself; nothing else may fail.
+  expect(consoleErrors.filter((error) => !/ERR_INCOMPLETE_CHUNKED_ENCODING/.test(error))).toEqual([]);
 
   await faults.clearFaults();
   await page.locator("#catalog-continue").click();
@@ -82,7 +85,7 @@ test("in Chromium the rows stay with the error row after them, and the page hydr
     .evaluateAll((rows) => rows.map((row) => row.getAttribute("data-bike-id")));
   expect(rest.filter((id) => shown.includes(id))).toEqual([]);
   expect(new Set([...shown, ...rest]).size).toBe(EXPECTED_BIKES);
-  expect(consoleErrors).toEqual([]);
+  expect(consoleErrors.filter((error) => !/ERR_INCOMPLETE_CHUNKED_ENCODING/.test(error))).toEqual([]);
 });
 
 test("/api/bikes ends with an error line: code, message and the cursor to go on from", async ({ faults }) => {

@@ -145,6 +145,9 @@ function preludeFromResult(result: InternalResult): {
   return { statusCode: result.statusCode, headers, cookies };
 }
 
+/** How long a body marked incomplete stays open after its last byte before the invocation fails. */
+export const INCOMPLETE_END_DELAY_MS = 1000;
+
 export class ResponseBodyFailedError extends Error {
   override name = "ResponseBodyFailedError";
 }
@@ -353,6 +356,10 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     // way once every byte of it is out: CloudFront stores only complete responses, so no reader is
     // served this one from the edge (docs/decisions/027-catalog-at-the-edge.md).
     if (statusChannel.incomplete !== undefined) {
+      // A browser reading through fetch() drops what it has received but not yet read when the
+      // transfer fails (the Streams API empties an errored stream's queue), so the error line would
+      // be lost; the pause lets it read to the end first. Only failed responses pay it (decision 027).
+      await new Promise((resolve) => setTimeout(resolve, INCOMPLETE_END_DELAY_MS));
       throw new ResponseBodyFailedError(
         `the response body is incomplete (${statusChannel.incomplete}): ended abnormally so no cache stores it`,
       );
