@@ -145,12 +145,15 @@ export function edgeConfig({ port, origin, dir, maxSize = "2g" }: EdgeConfigOpti
   const originUrl = new URL(origin);
   return `# Written by scripts/edge-cache.ts on each start; edits are lost.
 daemon off;
-worker_processes 1;
+worker_processes 2;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
+  # A hit is a file of the cache sent by the kernel, without copying it through nginx.
+  sendfile on;
+  tcp_nopush on;
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
   fastcgi_temp_path ${dir}/tmp/fastcgi;
