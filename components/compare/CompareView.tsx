@@ -3,7 +3,6 @@
 // what this browser measured of each (measure-frame.ts). It imports no data: the panes are the
 // catalog pages themselves, asked for the same bikes with the same `limit`.
 import { useEffect, useRef, useState } from "react";
-import { bypassEdge } from "@/lib/edge-bypass";
 import { FrameTimeline } from "./FrameTimeline";
 import { type FrameFigures, measureFrame, median, type PartialFigures } from "./measure-frame";
 
@@ -59,8 +58,7 @@ export function CompareView({ defaultSize }: { defaultSize: (typeof COMPARE_SIZE
       const iframe = frames.current[pane.id];
       if (!iframe) continue;
       update(pane.id, (state) => ({ ...state, state: "running", current: {}, error: undefined }));
-      // A fresh query parameter per run: the function renders each run, never the edge's stored copy.
-      measureFrame(iframe, bypassEdge(`${pane.path}?limit=${size}`), {
+      measureFrame(iframe, `${pane.path}?limit=${size}`, {
         signal: controller.signal,
         onProgress: (figures) => update(pane.id, (state) => ({ ...state, current: figures })),
       }).then(
