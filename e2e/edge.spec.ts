@@ -2,7 +2,7 @@
 // as through CloudFront, a whole response is stored and served as a hit without the function reading
 // DynamoDB again; a response that failed after its first byte is never stored, so the next reader
 // gets the whole list; a new bike shows once the stored copy is past its lifetime; and a fresh query
-// parameter (what /compare and the bench add) always reaches the function.
+// parameter (lib/edge-bypass.ts) always reaches the function.
 // Every URL carries its own `key=` parameter, so no test meets what another stored.
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { generateBike } from "../lib/bike";
@@ -106,7 +106,7 @@ test("a bike added to the table shows through the edge once the stored copy is p
   }
 });
 
-test("a fresh query parameter (what /compare and the bench add) always reaches the function", async ({ faults }) => {
+test("a fresh query parameter (lib/edge-bypass.ts) always reaches the function", async ({ faults }) => {
   const url = `${edgeUrl()}/bikes?limit=20&pageSize=20&${unique()}`;
   for (let request = 0; request < 2; request++) {
     const before = (await faults.state()).counts.Scan?.received ?? 0;
