@@ -26,6 +26,29 @@ const STRIP_ACCEPT_ENCODING = `
 // The edge keeps a 503 as long as its Retry-After (lib/scan-failure.ts RETRY_AFTER_SECONDS).
 const UNAVAILABLE_ERROR_CACHING_S = 5;
 
+// No single client takes the site down (docs/decisions/028-no-single-client-takes-the-site-down.md).
+// A WAF web ACL on the distribution counts each client IP's requests over WAF's 5-minute window and
+// answers 429 beyond the limit, at the edge, before CloudFront's cache or the function. Counted are
+// all requests, hits included: a reader's page view is about 10 (the page, its scripts and styles).
+// 2,000 in 5 minutes is a view every 1.5 s for 5 minutes from one address (an office behind one NAT
+// included); a client looping on the catalog with a fresh query string (a miss every time) is
+// stopped after 2,000 misses. The exports are whole-catalog reads: 20 per address in 5 minutes.
+const RATE_LIMITS = {
+  /** Requests per client IP per 5 minutes, any path. */
+  requestsPerIp: 2000,
+  /** Requests per client IP per 5 minutes to /api/bikes/export… */
+  exportsPerIp: 20,
+  /** WAF's window, seconds (60, 120, 300 or 600). */
+  windowS: 300,
+  /** Retry-After of the 429: the window, as the count only falls as requests leave it. */
+  retryAfterS: 300,
+} as const;
+
+// The image optimizer SST deploys with every Next.js site: the app has no images (no next/image,
+// nothing under /_next/image is linked), so it only needs to exist without costing anything if hit.
+// A ceiling of 2 concurrent executions bounds that.
+const IMAGE_OPTIMIZER_RESERVED_CONCURRENCY = 2;
+
 export default $config({
   app(input) {
     return {
@@ -74,6 +97,71 @@ export default $config({
       },
     });
 
+    // CloudFront web ACLs live in us-east-1 whatever the stage's region.
+    const usEast1 = new aws.Provider("WafUsEast1", { region: "us-east-1" });
+    const rateLimitResponse = {
+      responseCode: 429,
+      customResponseBodyKey: "rate-limited",
+      responseHeaders: [{ name: "retry-after", value: String(RATE_LIMITS.retryAfterS) }],
+    };
+    const visibility = (metricName: string) => ({
+      cloudwatchMetricsEnabled: true,
+      metricName,
+      sampledRequestsEnabled: true,
+    });
+    const webAcl = new aws.wafv2.WebAcl(
+      "RateLimit",
+      {
+        scope: "CLOUDFRONT",
+        defaultAction: { allow: {} },
+        customResponseBodies: [
+          {
+            key: "rate-limited",
+            contentType: "TEXT_PLAIN",
+            content: `Too many requests from your address: at most ${RATE_LIMITS.requestsPerIp} in ${RATE_LIMITS.windowS / 60} minutes (${RATE_LIMITS.exportsPerIp} exports). Try again in ${RATE_LIMITS.retryAfterS / 60} minutes.\n`,
+          },
+        ],
+        rules: [
+          {
+            name: "exports-per-ip",
+            priority: 0,
+            action: { block: { customResponse: rateLimitResponse } },
+            statement: {
+              rateBasedStatement: {
+                limit: RATE_LIMITS.exportsPerIp,
+                aggregateKeyType: "IP",
+                evaluationWindowSec: RATE_LIMITS.windowS,
+                scopeDownStatement: {
+                  byteMatchStatement: {
+                    searchString: "/api/bikes/export",
+                    positionalConstraint: "STARTS_WITH",
+                    fieldToMatch: { uriPath: {} },
+                    textTransformations: [{ priority: 0, type: "NONE" }],
+                  },
+                },
+              },
+            },
+            visibilityConfig: visibility("exports-per-ip"),
+          },
+          {
+            name: "requests-per-ip",
+            priority: 1,
+            action: { block: { customResponse: rateLimitResponse } },
+            statement: {
+              rateBasedStatement: {
+                limit: RATE_LIMITS.requestsPerIp,
+                aggregateKeyType: "IP",
+                evaluationWindowSec: RATE_LIMITS.windowS,
+              },
+            },
+            visibilityConfig: visibility("requests-per-ip"),
+          },
+        ],
+        visibilityConfig: visibility("firstbyte-rate-limit"),
+      },
+      { provider: usEast1 },
+    );
+
     const site = new sst.aws.Nextjs("Site", {
       // OpenNext, then the bundle check: a deploy of a bundle that does not stream fails.
       buildCommand: "npm run build:lambda",
@@ -100,6 +188,11 @@ export default $config({
             .apply(([behavior, policyId]) => ({ ...behavior, responseHeadersPolicyId: policyId }));
           // No response page: the function's own 503 document is what the viewer gets.
           args.customErrorResponses = [{ errorCode: 503, errorCachingMinTtl: UNAVAILABLE_ERROR_CACHING_S }];
+          // The per-client rate limit (RATE_LIMITS above); SST passes it on as the distribution's webAclId.
+          args.webAclArn = webAcl.arn;
+        },
+        imageOptimizer: (args) => {
+          args.concurrency = { reserved: IMAGE_OPTIMIZER_RESERVED_CONCURRENCY };
         },
       },
       // Only this distribution may call the Function URL (SigV4); GET only, so no body to sign.
@@ -107,7 +200,8 @@ export default $config({
       edge: {
         viewerRequest: { injection: STRIP_ACCEPT_ENCODING },
       },
-      // SST's default cache and origin request policies, on purpose (docs/decisions/034-stack-configuration.md).
+      // SST's default cache and origin request policies, on purpose: its TTLs follow the origin's
+      // Cache-Control (docs/decisions/034-stack-configuration.md, 027-catalog-at-the-edge.md).
     });
 
     return {

@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
+import { ensureNginx, startEdgeCache } from "../harness/edge-cache";
 import {
   buildIfStaleAt,
   deployedRuntime,
@@ -96,11 +97,24 @@ export async function startTargetServer(target: Target, catalog: CatalogConfig):
   );
   const url = await firstMatch(child, /function URL ready at (\S+)/, `lambda-url for ${targetKey(target)}`);
   // The function's execution environments are the CLI's child processes; the CLI itself is the front.
-  return {
-    url,
-    pids: async () => (child.pid ? (await processTree(child.pid)).filter((pid) => pid !== child.pid) : []),
-    close: () => stopProcess(child),
-  };
+  const pids = async () => (child.pid ? (await processTree(child.pid)).filter((pid) => pid !== child.pid) : []);
+  if (target.edge) {
+    const port = await freePort();
+    const edge = await startEdgeCache(await ensureNginx(path.join(ROOT, ".cache", "edge"), () => {}), {
+      port,
+      origin: url,
+      dir: path.join(ROOT, ".cache", `edge-bench-${port}`),
+    });
+    return {
+      url: edge.url,
+      pids,
+      close: async () => {
+        await edge.close();
+        await stopProcess(child);
+      },
+    };
+  }
+  return { url, pids, close: () => stopProcess(child) };
 }
 
 /** harness/dynamodb-server.ts in a child process; resolves with its endpoint. */

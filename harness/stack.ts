@@ -15,6 +15,7 @@ import { createDocumentClient } from "../lib/dynamo";
 import { STATIC_SECURITY_HEADERS } from "../lib/security-headers";
 import { buildLambda } from "../scripts/build-lambda";
 import { countItems, ensureBikesTable, isTableEmpty, seedBikes } from "../seed/table";
+import { ensureNginx, startEdgeCache } from "./edge-cache";
 import { progressBar } from "./progress";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -35,13 +36,22 @@ export interface StackOptions {
    * so faults can be switched on at runtime through `Stack.faultControlUrl`. Seeding bypasses it.
    */
   faultProxy?: boolean;
+  /**
+   * Put the local edge cache (nginx, harness/edge-cache.ts) on `port` in front of the server, as
+   * CloudFront is in front of the Function URL (`npm start`, the e2e suite, `npm run load`). The
+   * server then listens on a free port of its own: `Stack.originUrl`.
+   */
+  edge?: boolean;
   log?: (line: string) => void;
 }
 
 export type ServerKind = "lambda" | "next";
 
 export interface Stack {
+  /** Where readers go: the edge cache when `edge` was asked for, else the server itself. */
   url: string;
+  /** The server (the function) without the edge: what the bench and the TTFB measurements time. */
+  originUrl: string;
   dynamodbEndpoint: string;
   server: ServerKind;
   /** The fault proxy's control API (`faultProxyClient` of @firstbyte/dynamo-local), when `faultProxy` was asked for. */
@@ -84,7 +94,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log(`DynamoDB: the server goes through the fault proxy at ${proxy.endpoint} (control: ${proxy.controlUrl})`);
     }
     const server = options.server ?? "lambda";
-    const port = options.port === 0 ? await freePort() : options.port;
+    const publicPort = options.port === 0 ? await freePort() : options.port;
+    const port = options.edge ? await freePort() : publicPort;
     const url = `http://127.0.0.1:${port}`;
     let serverPids: () => number[];
     if (server === "lambda") {
@@ -117,7 +128,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await waitUntilServing(url, child);
       serverPids = () => (child.pid && child.exitCode === null ? [child.pid] : []);
     }
-    return { url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, close };
+    let edgeUrl = url;
+    if (options.edge) {
+      const nginx = await ensureNginx(path.join(ROOT, ".cache", "edge"), log);
+      const edge = await startEdgeCache(nginx, {
+        port: publicPort,
+        origin: url,
+        dir: path.join(ROOT, ".cache", `edge-run-${publicPort}`),
+      });
+      closers.push(edge.close);
+      edgeUrl = edge.url;
+      log(`Edge: nginx (${nginx.source}) caching in front of the function, which listens on ${url}`);
+    }
+    return { url: edgeUrl, originUrl: url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, close };
   } catch (error) {
     await close();
     throw error;
@@ -283,6 +306,9 @@ export function serverEnv(catalog: CatalogConfig): Record<string, string> {
     BIKES_BUDGET_BYTES: String(catalog.budget.bytes),
     BIKES_BUDGET_MS: String(catalog.budget.ms),
     BIKES_BUDGET_SCAN_REQUESTS: String(catalog.budget.scanRequests),
+    BIKES_CACHE_S_MAXAGE: String(catalog.edgeCache.sMaxAgeS),
+    BIKES_CACHE_STALE_WHILE_REVALIDATE: String(catalog.edgeCache.staleWhileRevalidateS),
+    BIKES_CACHE_STALE_IF_ERROR: String(catalog.edgeCache.staleIfErrorS),
     NEXT_TELEMETRY_DISABLED: "1",
   };
 }

@@ -104,6 +104,20 @@ interface ShownInputs {
   paths?: string[];
   distributionId?: string;
   wait?: boolean;
+  webAclId?: string;
+  scope?: string;
+  rules?: {
+    name: string;
+    action?: { block?: { customResponse?: { responseCode?: number } } } & Record<string, unknown>;
+    statement?: {
+      rateBasedStatement?: {
+        limit: number;
+        aggregateKeyType: string;
+        evaluationWindowSec?: number;
+        scopeDownStatement?: { byteMatchStatement?: { searchString: string } };
+      };
+    };
+  }[];
 }
 
 function describeResource(resource: RecordedResource, name: (value: unknown) => string): string {
@@ -161,6 +175,7 @@ function describeResource(resource: RecordedResource, name: (value: unknown) => 
         `${(behavior.lambdaFunctionAssociations ?? []).length} Lambda@Edge`,
         `${(input.orderedCacheBehaviors ?? []).length} other behaviours`,
         `price class ${input.priceClass ?? "default"}`,
+        `WAF web ACL ${input.webAclId ? name(input.webAclId) : "none"}`,
         ...(input.customErrorResponses ?? []).map(
           (response) =>
             `${response.errorCode} kept at the edge ${response.errorCachingMinTtl ?? 10} s${response.responsePagePath ? `, shown as ${response.responsePagePath}` : ""}`,
@@ -191,6 +206,18 @@ function describeResource(resource: RecordedResource, name: (value: unknown) => 
           ? [`referrer-policy ${headers.referrerPolicy.referrerPolicy}${kept(headers.referrerPolicy.override)}`]
           : []),
       ].join("; ");
+    }
+    case "aws:wafv2/webAcl:WebAcl": {
+      const rules = (input.rules ?? []).map((rule) => {
+        const rate = rule.statement?.rateBasedStatement;
+        const action = rule.action?.block
+          ? `block with ${rule.action.block.customResponse?.responseCode ?? 403}`
+          : Object.keys(rule.action ?? {}).join(",");
+        return rate
+          ? `${rule.name}: over ${rate.limit} requests per ${rate.aggregateKeyType} in ${rate.evaluationWindowSec ?? 300} s${rate.scopeDownStatement?.byteMatchStatement ? ` to paths starting ${rate.scopeDownStatement.byteMatchStatement.searchString}` : ""}, ${action}`
+          : `${rule.name}: ${action}`;
+      });
+      return [`scope ${input.scope}`, ...rules].join("; ");
     }
     case "aws:cloudfront/function:Function":
       return `${input.runtime}; key-value store ${(input.keyValueStoreAssociations ?? []).map(name).join(", ")}`;

@@ -277,6 +277,104 @@ export function checkUnavailableCaching(recording: StackRecording): string[] {
   return problems;
 }
 
+/** Per client IP over WAF's window, the most a rate rule may allow (sst.config.ts RATE_LIMITS is 2,000). */
+export const RATE_LIMIT_CEILING = 10_000;
+
+interface RateBasedStatement {
+  limit?: number;
+  aggregateKeyType?: string;
+  evaluationWindowSec?: number;
+}
+
+/**
+ * A WAF web ACL on the distribution with a rule that blocks a client IP beyond a rate, so no single
+ * client can hold every function slot (docs/decisions/028-no-single-client-takes-the-site-down.md).
+ */
+export function checkRateLimit(recording: StackRecording): string[] {
+  const distributions = byType(recording, "aws:cloudfront/distribution:Distribution");
+  if (distributions.length !== 1) return [`the stack has ${distributions.length} distributions, not one`];
+  const aclArn = distributions[0]!.inputs.webAclId;
+  if (aclArn === undefined) return ["the distribution has no WAF web ACL (no rate limit per client)"];
+  const acl = byType(recording, "aws:wafv2/webAcl:WebAcl").find((candidate) => candidate.computed.arn === aclArn);
+  if (acl === undefined) return [`the distribution's web ACL ${String(aclArn)} is not this stack's`];
+  const problems: string[] = [];
+  if (acl.inputs.scope !== "CLOUDFRONT")
+    problems.push(`web ACL ${acl.name} has scope ${acl.inputs.scope}, not CLOUDFRONT`);
+  const rules = (acl.inputs.rules ?? []) as {
+    name: string;
+    action?: { block?: { customResponse?: { responseCode?: number } } };
+    statement?: { rateBasedStatement?: RateBasedStatement & { scopeDownStatement?: unknown } };
+  }[];
+  const perIp = rules.filter(
+    (rule) =>
+      rule.statement?.rateBasedStatement?.aggregateKeyType === "IP" &&
+      rule.statement.rateBasedStatement.scopeDownStatement === undefined,
+  );
+  if (perIp.length === 0) problems.push(`web ACL ${acl.name} has no rate-based rule per client IP over every path`);
+  for (const rule of rules.filter((candidate) => candidate.statement?.rateBasedStatement)) {
+    const rate = rule.statement!.rateBasedStatement!;
+    if (rule.action?.block === undefined) problems.push(`rate rule ${rule.name} does not block (count only)`);
+    else if (rule.action.block.customResponse?.responseCode !== 429)
+      problems.push(`rate rule ${rule.name} answers ${rule.action.block.customResponse?.responseCode ?? 403}, not 429`);
+    if (rate.limit === undefined || rate.limit > RATE_LIMIT_CEILING)
+      problems.push(
+        `rate rule ${rule.name} allows ${rate.limit ?? "any number of"} requests, over ${RATE_LIMIT_CEILING}`,
+      );
+  }
+  return problems;
+}
+
+/** Every function of the stack has a concurrency ceiling (reserved concurrency). */
+export function checkConcurrencyCeilings(recording: StackRecording): string[] {
+  return byType(recording, "aws:lambda/function:Function")
+    .filter((fn) => {
+      const reserved = fn.inputs.reservedConcurrentExecutions;
+      return typeof reserved !== "number" || reserved < 1;
+    })
+    .map(
+      (fn) =>
+        `the function ${fn.name} has no concurrency ceiling (reserved concurrency ${String(fn.inputs.reservedConcurrentExecutions ?? "not set")})`,
+    );
+}
+
+/**
+ * The cache policy of the distribution's behaviour lets the origin's Cache-Control decide: minimum
+ * TTL 0 (else a private page or a 503 would be stored), a maximum that s-maxage fits under, every
+ * query string in the key (the catalog's parameters are its pages), no cookies (docs/decisions/027).
+ */
+export function checkCachePolicy(recording: StackRecording): string[] {
+  const distributions = byType(recording, "aws:cloudfront/distribution:Distribution");
+  if (distributions.length !== 1) return [`the stack has ${distributions.length} distributions, not one`];
+  const behavior = distributions[0]!.inputs.defaultCacheBehavior as { cachePolicyId?: string } | undefined;
+  const policy = byType(recording, "aws:cloudfront/cachePolicy:CachePolicy").find(
+    (candidate) =>
+      `${candidate.name}-id` === behavior?.cachePolicyId || candidate.computed.id === behavior?.cachePolicyId,
+  );
+  if (policy === undefined) return ["the distribution's behaviour has no cache policy of this stack"];
+  const input = policy.inputs as {
+    minTtl?: number;
+    maxTtl?: number;
+    parametersInCacheKeyAndForwardedToOrigin?: {
+      queryStringsConfig?: { queryStringBehavior?: string };
+      cookiesConfig?: { cookieBehavior?: string };
+    };
+  };
+  const problems: string[] = [];
+  if ((input.minTtl ?? 0) !== 0)
+    problems.push(
+      `cache policy ${policy.name} has minimum TTL ${input.minTtl} s: the origin's no-store would be overridden`,
+    );
+  if ((input.maxTtl ?? 31_536_000) < 60) problems.push(`cache policy ${policy.name} caps TTLs at ${input.maxTtl} s`);
+  const key = input.parametersInCacheKeyAndForwardedToOrigin;
+  if (key?.queryStringsConfig?.queryStringBehavior !== "all")
+    problems.push(
+      `cache policy ${policy.name} keys on query strings "${key?.queryStringsConfig?.queryStringBehavior}", not all of them`,
+    );
+  if (key?.cookiesConfig?.cookieBehavior !== "none")
+    problems.push(`cache policy ${policy.name} puts cookies "${key?.cookiesConfig?.cookieBehavior}" in the key`);
+  return problems;
+}
+
 /** Every promise that needs no execution of the viewer-request function. */
 export function checkStack(recording: StackRecording, expectedReservedConcurrency: number): string[] {
   return [
@@ -288,5 +386,8 @@ export function checkStack(recording: StackRecording, expectedReservedConcurrenc
     ...checkServerBuild(recording),
     ...checkSecurityHeaders(recording),
     ...checkUnavailableCaching(recording),
+    ...checkRateLimit(recording),
+    ...checkConcurrencyCeilings(recording),
+    ...checkCachePolicy(recording),
   ];
 }

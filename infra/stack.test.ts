@@ -12,7 +12,10 @@ import type { RecordedResource, StackRecording } from "./recording";
 import {
   byType,
   checkBuild,
+  checkCachePolicy,
+  checkConcurrencyCeilings,
   checkNoUnusedMachinery,
+  checkRateLimit,
   checkReadTimeout,
   checkSecurityHeaders,
   checkServer,
@@ -28,6 +31,8 @@ import { runViewerRequest, viewerRequestOf } from "./viewer-request";
 
 /** sst.config.ts's default, which neither stage overrides. */
 const RESERVED_CONCURRENCY = 20;
+/** sst.config.ts's ceiling for the image optimizer, which the app does not use. */
+const IMAGE_OPTIMIZER_CONCURRENCY = 2;
 const STAGES = ["dev", "production"];
 
 const recordings = new Map<string, StackRecording>();
@@ -90,6 +95,22 @@ for (const stage of STAGES) {
 
     test("HSTS for a year on every response of the distribution, the function's and S3's", () => {
       assert.deepEqual(checkSecurityHeaders(recording(stage)), []);
+    });
+
+    test("a WAF rate-based rule per client IP on the distribution answers 429", () => {
+      assert.deepEqual(checkRateLimit(recording(stage)), []);
+    });
+
+    test("every function has a concurrency ceiling, the image optimizer included", () => {
+      assert.deepEqual(checkConcurrencyCeilings(recording(stage)), []);
+      const images = byType(recording(stage), "aws:lambda/function:Function").filter((fn) =>
+        /ImageOptimizer/.test(fn.name),
+      );
+      for (const fn of images) assert.equal(fn.inputs.reservedConcurrentExecutions, IMAGE_OPTIMIZER_CONCURRENCY);
+    });
+
+    test("the cache policy lets the origin's Cache-Control decide, keyed on every query string", () => {
+      assert.deepEqual(checkCachePolicy(recording(stage)), []);
     });
 
     test("a 503 stays at the edge no longer than its Retry-After, with the function's own document", () => {
@@ -312,6 +333,77 @@ describe("the checks fail on a broken stack", () => {
   test("the server role reading another table", () => {
     const stack = broken((copy) => addServerStatement(copy, "dynamodb:GetItem", "arn:aws:dynamodb:::table/Other"));
     matching(checkServerRole(stack), /reaches arn:aws:dynamodb:::table\/Other, not only the Bikes table/);
+  });
+
+  test("the web ACL dropped from the distribution, its rate rule set to count, or its limit lifted", () => {
+    const acl = (stack: StackRecording) => byType(stack, "aws:wafv2/webAcl:WebAcl")[0]!;
+    const rules = (stack: StackRecording) =>
+      acl(stack).inputs.rules as {
+        name: string;
+        action: Record<string, unknown>;
+        statement: { rateBasedStatement: { limit: number } };
+      }[];
+    matching(
+      checkStack(
+        broken((stack) => {
+          delete byType(stack, "aws:cloudfront/distribution:Distribution")[0]!.inputs.webAclId;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /no WAF web ACL/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          for (const rule of rules(stack)) rule.action = { count: {} };
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /does not block/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          for (const rule of rules(stack)) rule.statement.rateBasedStatement.limit = 2_000_000;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /allows 2000000 requests/,
+    );
+  });
+
+  test("the image optimizer's ceiling removed", () => {
+    const stack = broken((copy) => {
+      for (const fn of byType(copy, "aws:lambda/function:Function"))
+        if (/ImageOptimizer/.test(fn.name)) delete fn.inputs.reservedConcurrentExecutions;
+    });
+    matching(checkStack(stack, RESERVED_CONCURRENCY), /ImageOptimizer.* has no concurrency ceiling/);
+  });
+
+  test("a cache policy with a minimum TTL, or without the query string in its key", () => {
+    const policy = (stack: StackRecording) =>
+      byType(stack, "aws:cloudfront/cachePolicy:CachePolicy")[0]!.inputs as {
+        minTtl: number;
+        parametersInCacheKeyAndForwardedToOrigin: { queryStringsConfig: { queryStringBehavior: string } };
+      };
+    matching(
+      checkStack(
+        broken((stack) => {
+          policy(stack).minTtl = 60;
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /minimum TTL 60 s/,
+    );
+    matching(
+      checkStack(
+        broken((stack) => {
+          policy(stack).parametersInCacheKeyAndForwardedToOrigin.queryStringsConfig.queryStringBehavior = "none";
+        }),
+        RESERVED_CONCURRENCY,
+      ),
+      /keys on query strings "none"/,
+    );
   });
 
   test("reserved concurrency removed", () => {

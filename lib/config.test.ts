@@ -13,6 +13,7 @@ describe("readConfig", () => {
       firstPageSize: 25,
       firstPageWaitMs: 50,
       budget: { bytes: 6_000_000, ms: 20_000, scanRequests: 100 },
+      edgeCache: { sMaxAgeS: 10, staleWhileRevalidateS: 50, staleIfErrorS: 300 },
     });
   });
 
@@ -27,6 +28,9 @@ describe("readConfig", () => {
       BIKES_BUDGET_BYTES: "60000000",
       BIKES_BUDGET_MS: "55000",
       BIKES_BUDGET_SCAN_REQUESTS: "600",
+      BIKES_CACHE_S_MAXAGE: "2",
+      BIKES_CACHE_STALE_WHILE_REVALIDATE: "3",
+      BIKES_CACHE_STALE_IF_ERROR: "0",
     });
     assert.deepEqual(config, {
       endpoint: "http://127.0.0.1:8000",
@@ -37,6 +41,7 @@ describe("readConfig", () => {
       firstPageSize: 10,
       firstPageWaitMs: 0,
       budget: { bytes: 60_000_000, ms: 55_000, scanRequests: 600 },
+      edgeCache: { sMaxAgeS: 2, staleWhileRevalidateS: 3, staleIfErrorS: 0 },
     });
   });
 
@@ -67,6 +72,12 @@ describe("readConfig", () => {
     assert.throws(() => readConfig({ BIKES_BUDGET_BYTES: "6MB" }), /BIKES_BUDGET_BYTES must be a whole number/);
     assert.throws(() => readConfig({ BIKES_BUDGET_MS: "0" }), /BIKES_BUDGET_MS/);
     assert.throws(() => readConfig({ BIKES_BUDGET_SCAN_REQUESTS: "-5" }), /BIKES_BUDGET_SCAN_REQUESTS/);
+    assert.throws(() => readConfig({ BIKES_CACHE_S_MAXAGE: "10s" }), /BIKES_CACHE_S_MAXAGE must be a whole number/);
+    assert.throws(
+      () => readConfig({ BIKES_CACHE_STALE_WHILE_REVALIDATE: "86401" }),
+      /BIKES_CACHE_STALE_WHILE_REVALIDATE/,
+    );
+    assert.throws(() => readConfig({ BIKES_CACHE_STALE_IF_ERROR: "-1" }), /BIKES_CACHE_STALE_IF_ERROR/);
     assert.throws(
       () => readConfig({ BIKES_PAGE_SIZE: "100", BIKES_FIRST_PAGE_SIZE: "101" }),
       /BIKES_FIRST_PAGE_SIZE must not exceed BIKES_PAGE_SIZE/,

@@ -26,6 +26,18 @@ export interface CatalogConfig {
   firstPageWaitMs: number;
   /** The most work one catalog response may do; a request may ask for less (lib/params.ts), never more. */
   budget: WorkBudget;
+  /** How long a shared cache (CloudFront, the local edge) may keep a whole catalog response (decision 027). */
+  edgeCache: EdgeCachePolicy;
+}
+
+/** The shared-cache lifetimes of a complete catalog response, in seconds (lib/edge-cache.ts writes the header). */
+export interface EdgeCachePolicy {
+  /** `s-maxage`: served from the edge without asking the function. 0 stores nothing (`no-store`). */
+  sMaxAgeS: number;
+  /** `stale-while-revalidate`: after s-maxage, one reader starts a refresh while the others get the stored copy. */
+  staleWhileRevalidateS: number;
+  /** `stale-if-error`: after that, the stored copy stands in when the function answers 5xx or cannot be reached. */
+  staleIfErrorS: number;
 }
 
 /** Where a streamed or buffered catalog response stops and hands out a cursor to go on from. */
@@ -122,6 +134,16 @@ export function readConfig(env: Env = process.env): CatalogConfig {
   // one HTTP request can never become thousands of DynamoDB requests.
   const scanRequests = wholeNumber(env, "BIKES_BUDGET_SCAN_REQUESTS", "100", 1, 100_000);
 
+  // A catalog is fresh within seconds to a minute: a bike added now shows on every edge within
+  // s-maxage + stale-while-revalidate (60 s), while a popular URL costs the function about one
+  // invocation per 10 s per edge location. stale-if-error keeps the site up through a DynamoDB or
+  // Lambda outage of minutes. Decision 027.
+  const edgeCache: EdgeCachePolicy = {
+    sMaxAgeS: wholeNumber(env, "BIKES_CACHE_S_MAXAGE", "10", 0, 86_400),
+    staleWhileRevalidateS: wholeNumber(env, "BIKES_CACHE_STALE_WHILE_REVALIDATE", "50", 0, 86_400),
+    staleIfErrorS: wholeNumber(env, "BIKES_CACHE_STALE_IF_ERROR", "300", 0, 86_400),
+  };
+
   return {
     endpoint,
     region,
@@ -131,6 +153,7 @@ export function readConfig(env: Env = process.env): CatalogConfig {
     firstPageSize: Math.min(firstPageSize, defaultPageSize),
     firstPageWaitMs,
     budget: { bytes, ms, scanRequests },
+    edgeCache,
   };
 }
 

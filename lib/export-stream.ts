@@ -4,6 +4,9 @@
 // reader takes data, so a slow client slows the Scan instead of filling memory (backpressure).
 // A DynamoDB failure after the first page errors the pipeline, and the errored body aborts the
 // transfer (no clean end of the chunked body), so a partial file never looks complete.
+// The export has a time budget (BIKES_BUDGET_MS): one that cannot finish within it is cut off the
+// same way, so no request holds a function slot longer, and a whole export is stored at the edge
+// (decision 028).
 import "server-only";
 import { pipeline, Readable, Transform } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
@@ -17,6 +20,8 @@ import {
   exportFileName,
 } from "./bike-export";
 import { type BikePage, exportBikePages } from "./catalog";
+import { config } from "./config";
+import { catalogCacheHeaders } from "./edge-cache";
 import { describeScanFailure, failedBeforeFirstByte, logScanFailure } from "./scan-failure";
 
 /**
@@ -25,10 +30,18 @@ import { describeScanFailure, failedBeforeFirstByte, logScanFailure } from "./sc
  */
 export async function exportResponse(
   format: ExportFormat,
-  { signal, requestId, now = new Date() }: { signal: AbortSignal; requestId: string; now?: Date },
+  {
+    signal,
+    requestId,
+    now = new Date(),
+    budgetMs = config().budget.ms,
+  }: { signal: AbortSignal; requestId: string; now?: Date; budgetMs?: number },
 ): Promise<Response> {
+  const startedAt = performance.now();
   const route = `${EXPORT_PATH}.${format}`;
-  const pages = exportBikePages(signal);
+  // The time budget also aborts the Scan request in flight.
+  const overBudget = AbortSignal.timeout(budgetMs);
+  const pages = exportBikePages(AbortSignal.any([signal, overBudget]));
   let first: IteratorResult<BikePage, void>;
   try {
     first = await pages.next();
@@ -49,10 +62,13 @@ export async function exportResponse(
     try {
       if (first.done) return;
       yield first.value;
-      yield* pages;
+      for await (const page of pages) {
+        if (performance.now() - startedAt > budgetMs) throw new ExportBudgetError(budgetMs);
+        yield page;
+      }
     } catch (error) {
-      scanError = error;
-      throw error;
+      scanError = overBudget.aborted && !signal.aborted ? new ExportBudgetError(budgetMs) : error;
+      throw scanError;
     }
   }
 
@@ -70,7 +86,19 @@ export async function exportResponse(
   toCsv.push(BIKE_CSV_HEADER);
   const settled = (error: NodeJS.ErrnoException | null) => {
     // A reader that leaves also errors the pipeline (premature close); only DynamoDB's error is logged.
-    if (error && scanError !== undefined && !signal.aborted) {
+    if (error && scanError instanceof ExportBudgetError) {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          event: "export_over_budget",
+          route,
+          requestId,
+          budgetMs,
+          pagesServed,
+          bikesServed,
+        }),
+      );
+    } else if (error && scanError !== undefined && !signal.aborted) {
       logScanFailure({ route, requestId, pagesServed, bikesServed, failure: describeScanFailure(scanError) });
     }
   };
@@ -81,7 +109,15 @@ export async function exportResponse(
     headers: {
       "content-type": EXPORT_FORMATS[format].contentType,
       "content-disposition": `attachment; filename="${exportFileName(format, now)}"`,
-      "cache-control": "no-store",
+      ...catalogCacheHeaders(),
     },
   });
+}
+
+/** The export did not finish within its time budget: the transfer is cut off, never passed off as whole. */
+export class ExportBudgetError extends Error {
+  override name = "ExportBudgetError";
+  constructor(budgetMs: number) {
+    super(`the export did not finish within its ${budgetMs} ms budget`);
+  }
 }

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   applyStatusOverride,
   createResponseStatusChannel,
+  markResponseIncomplete,
   requestResponseStatus,
   withResponseStatusChannel,
 } from "./response-status.ts";
@@ -63,4 +64,17 @@ test("Next's own non-200 verdict stands, and the headers returned are a copy", (
   applied.headers.vary = "accept-encoding";
   assert.equal(applied.statusCode, 404);
   assert.deepEqual(prelude.headers, { "content-type": "text/html" });
+});
+
+test("a body marked incomplete after the status line is out keeps the first reason", async () => {
+  assert.equal(markResponseIncomplete("scan_failed"), "no-channel");
+  const channel = createResponseStatusChannel();
+  await withResponseStatusChannel(channel, async () => {
+    applyStatusOverride(channel, nextPrelude());
+    await sleep(1);
+    assert.equal(markResponseIncomplete("scan_unavailable"), "accepted");
+    assert.equal(markResponseIncomplete("scan_failed"), "accepted");
+  });
+  assert.equal(channel.incomplete, "scan_unavailable");
+  assert.equal(createResponseStatusChannel().incomplete, undefined);
 });

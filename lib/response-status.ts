@@ -16,6 +16,12 @@ export interface ResponseStatusChannel {
   statusSent: boolean;
   /** The invocation's own id (Lambda's request id): the one a reader is shown, never a client header. */
   requestId: string | undefined;
+  /**
+   * Why the body, though it ends with a well-formed closing part, is not what the response promised
+   * (a DynamoDB failure after the first byte). The wrapper then ends the stream abnormally so no
+   * shared cache stores it (decision 027).
+   */
+  incomplete: string | undefined;
 }
 
 // The wrapper is bundled by OpenNext's esbuild and the page by Next's compiler, so each has its own
@@ -29,7 +35,7 @@ function storage(): AsyncLocalStorage<ResponseStatusChannel> {
 }
 
 export function createResponseStatusChannel(requestId?: string): ResponseStatusChannel {
-  return { override: undefined, statusSent: false, requestId };
+  return { override: undefined, statusSent: false, requestId, incomplete: undefined };
 }
 
 /** Runs `handle` (one request) with `channel` open to it and everything it calls. */
@@ -52,6 +58,29 @@ export function requestResponseStatus(status: number, headers: Record<string, st
   if (channel.statusSent) return "status-already-sent";
   channel.override = { status, headers };
   return "accepted";
+}
+
+/**
+ * Says the body is incomplete: on Lambda the wrapper lets it end as written (the error row or line
+ * reaches the reader) and then fails the invocation, so the stream ends without its terminating
+ * chunk and CloudFront, which stores only complete responses, does not keep it (decision 027).
+ * "no-channel" under `next start` / `next dev`, whose pages stay `no-store` anyway.
+ */
+export function markResponseIncomplete(reason: string): "accepted" | "no-channel" {
+  return incompleteMarker()(reason);
+}
+
+/**
+ * markResponseIncomplete bound to the current request's channel, for work that may run outside its
+ * async context (a body stream's `pull`, called by whoever reads it).
+ */
+export function incompleteMarker(): (reason: string) => "accepted" | "no-channel" {
+  const channel = storage().getStore();
+  return (reason) => {
+    if (channel === undefined) return "no-channel";
+    channel.incomplete ??= reason;
+    return "accepted";
+  };
 }
 
 /**

@@ -131,6 +131,20 @@ describe("a body that fails after the headers (OpenNextNodeResponse destroyed wi
     assert.match(late.body, /late 503: status-already-sent/);
   });
 
+  test("a body marked incomplete ends as written, then without its terminating chunk", async () => {
+    const res = await get(`${server.url}/incomplete`);
+    assert.equal(res.status, 200);
+    // Every byte the page wrote reaches the reader, the error line included; only the end is missing.
+    assert.equal(res.body, "id,name\r\n1,first\r\nerror: accepted\r\n2,second\r\n");
+    assert.equal(res.complete, false);
+    const line = lines.find((candidate) => candidate.includes(" GET /incomplete "));
+    assert.match(
+      line ?? "",
+      /200 .*truncated: ResponseBodyFailedError: .*incomplete \(scan_unavailable\)/,
+      lines.join("\n"),
+    );
+  });
+
   test("the function keeps serving after a failed body", async () => {
     const res = await get(`${server.url}/ok`);
     assert.equal(res.complete, true);

@@ -106,6 +106,7 @@ const wrapper: WrapperHandler<InternalEvent, InternalResult> = async (handler, c
     // Throwing is how a streaming handler fails after writing: the runtime ends the response with
     // its error trailer, and a Function URL cuts the client's body off (docs/lambda-streaming.md §1, §2).
     await response.body();
+    await response.finish();
   });
 };
 

@@ -5,10 +5,10 @@ import { ConfigError, readStartSettings } from "../lib/config";
 
 async function main(): Promise<void> {
   const settings = readStartSettings();
-  const stack = await startStack({ port: settings.port, persist: true, seedCount: settings.seedCount });
+  const stack = await startStack({ port: settings.port, persist: true, seedCount: settings.seedCount, edge: true });
   const localUrl = stack.url.replace("127.0.0.1", "localhost");
   console.log(
-    `\nFirstbyte is running at ${localUrl}\n  side by side:     ${localUrl}/compare\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\nPress Ctrl-C to stop.`,
+    `\nFirstbyte is running at ${localUrl}\n  side by side:     ${localUrl}/compare\n  streamed catalog: ${localUrl}/bikes\n  buffered catalog: ${localUrl}/bikes/buffered\n  the function without the edge cache: ${stack.originUrl}\nPress Ctrl-C to stop.`,
   );
 
   let stopping = false;

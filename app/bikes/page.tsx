@@ -7,6 +7,7 @@ import { StreamedBikePages } from "@/components/catalog/StreamedBikePages";
 import { BadRequest } from "@/components/errors/BadRequest";
 import { readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
+import { shareCatalogPage } from "@/lib/edge-cache";
 import { parseCatalogQuery } from "@/lib/params";
 import { readerRequestId } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
@@ -37,6 +38,8 @@ export default async function StreamedCatalogPage({ searchParams }: { searchPara
   const parsed = parseCatalogQuery(search, config());
   // The proxy answers bad parameters with a 400 before this renders; this is the fallback.
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
+  // Stored at the edge when it ends cleanly; a failure below ends it abnormally (decision 027).
+  shareCatalogPage();
   const requestId = readerRequestId();
   // Next runs `after` callbacks once the response has closed: at its end, or as soon as the client
   // disconnects (`next start`, `next dev`). The Scan request in flight is then aborted and no other is

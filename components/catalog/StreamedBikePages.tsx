@@ -1,5 +1,6 @@
 import { Suspense } from "react";
 import type { BikePage, CatalogRead } from "@/lib/catalog";
+import { endIncomplete } from "@/lib/edge-cache";
 import { describeScanFailure, logScanFailure } from "@/lib/scan-failure";
 import { BikeRowsSkeleton, scanPageRows } from "./BikeRows";
 import { CatalogFailure } from "./CatalogFailure";
@@ -47,6 +48,9 @@ export async function StreamedBikePages(props: StreamedBikePagesProps) {
       bikesServed: read.bikesRead,
       failure,
     });
+    // The error row and closing line still stream; then the response ends without its terminating
+    // chunk, so no shared cache replays this short list to the next reader (decision 027).
+    endIncomplete(failure.code);
     return (
       <CatalogFailure
         failure={failure}

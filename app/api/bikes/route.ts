@@ -3,6 +3,7 @@
 import { badRequestJson } from "@/lib/bad-request-response";
 import { allPages, type CatalogRead, cursorFor, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
+import { catalogCacheHeaders, incompleteEnder } from "@/lib/edge-cache";
 import { parseCatalogQuery, parseMode } from "@/lib/params";
 import {
   describeScanFailure,
@@ -66,7 +67,7 @@ export async function GET(request: Request): Promise<Response> {
       };
       return Response.json(body, { status, headers });
     }
-    const headers: Record<string, string> = { "cache-control": "no-store" };
+    const headers: Record<string, string> = { ...catalogCacheHeaders() };
     if (read.resumeKey) headers["x-next-cursor"] = cursorFor(read.resumeKey);
     if (read.stoppedBy) headers["x-stopped-by"] = `budget-${read.stoppedBy}`;
     // The pages' arrays joined into one: the same bytes as JSON.stringify of every bike.
@@ -75,6 +76,7 @@ export async function GET(request: Request): Promise<Response> {
   }
 
   const read = readCatalog(query, { startedAt, signal: request.signal });
+  const endIncomplete = incompleteEnder();
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, line: unknown) => {
     const bytes = encoder.encode(`${JSON.stringify(line)}\n`);
     read.sent(bytes.byteLength);
@@ -119,6 +121,8 @@ export async function GET(request: Request): Promise<Response> {
           failure,
         });
         send(controller, failureLine(failure, read, query.segments, requestId));
+        // Ends the stream abnormally after this line, so no shared cache stores it (decision 027).
+        endIncomplete(failure.code);
         controller.close();
       }
     },
@@ -129,7 +133,7 @@ export async function GET(request: Request): Promise<Response> {
   return new Response(body, {
     headers: {
       "content-type": "application/x-ndjson; charset=utf-8",
-      "cache-control": "no-store",
+      ...catalogCacheHeaders(),
       "x-content-type-options": "nosniff",
     },
   });

@@ -5,6 +5,7 @@ import { CatalogUnavailable } from "@/components/catalog/CatalogUnavailable";
 import { formatPrice, formatWeight } from "@/components/catalog/format";
 import { type CatalogItem, isIncomplete } from "@/lib/bike";
 import { getBike } from "@/lib/catalog";
+import { shareCatalogPage } from "@/lib/edge-cache";
 import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, readerRequestId } from "@/lib/scan-failure";
 
 type Params = Promise<{ id: string }>;
@@ -41,6 +42,8 @@ function shown<T>(value: T | undefined, format: (value: T) => string = String): 
  */
 export default async function BikePage({ params }: { params: Params }) {
   const id = bikeId(await params);
+  // Stored at the edge when found; a 404 or a 503 keeps its own Cache-Control (decision 027).
+  shareCatalogPage();
   let bike: CatalogItem | undefined;
   try {
     bike = await getBike(id);

@@ -8,6 +8,7 @@ import { type BikeRowCells, ScanPageRows } from "@/components/catalog/ScanPageRo
 import { BadRequest } from "@/components/errors/BadRequest";
 import { allPages, readCatalog } from "@/lib/catalog";
 import { config } from "@/lib/config";
+import { shareCatalogPage } from "@/lib/edge-cache";
 import { parseCatalogQuery } from "@/lib/params";
 import { answerUnavailable, describeScanFailure, RETRY_AFTER_SECONDS, readerRequestId } from "@/lib/scan-failure";
 import { type SearchParams, toSearchParams } from "@/lib/search-params";
@@ -20,6 +21,8 @@ export default async function BufferedCatalogPage({ searchParams }: { searchPara
   const search = toSearchParams(await searchParams);
   const parsed = parseCatalogQuery(search, config());
   if (!parsed.ok) return <BadRequest errors={parsed.errors} />;
+  // Stored at the edge; a DynamoDB failure below asks for a 503 with no-store instead (decision 027).
+  shareCatalogPage();
 
   const read = readCatalog(parsed.query, { startedAt });
   read.sentShell(SHELL_HTML_BYTES);
