@@ -3,6 +3,7 @@
 import type { FullConfig } from "@playwright/test";
 import { ChromiumMissing, requireChromium } from "../scripts/chromium";
 import { startStack } from "../scripts/stack";
+import { serveStackIdle } from "./stack-idle";
 
 export default async function globalSetup(_config: FullConfig): Promise<(() => Promise<void>) | void> {
   try {
@@ -27,6 +28,10 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   });
   process.env.BASE_URL = stack.url;
   if (stack.faultControlUrl) process.env.FAULT_PROXY_URL = stack.faultControlUrl;
+  const closeIdle = await serveStackIdle(() => stack.whenIdle());
   console.log(`e2e: local stack at ${stack.url}`);
-  return () => stack.close();
+  return async () => {
+    await closeIdle();
+    await stack.close();
+  };
 }

@@ -48,6 +48,11 @@ export interface Stack {
   faultControlUrl: string | undefined;
   /** Process ids of the server (on the Lambda path: the live function processes), for memory sampling. */
   serverPids(): number[];
+  /**
+   * Resolves once the server runs no request, including those whose client left: on the Lambda path
+   * the Function URL emulator's own signal; `next start` has none, and this resolves at once.
+   */
+  whenIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -87,6 +92,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const port = options.port === 0 ? await freePort() : options.port;
     const url = `http://127.0.0.1:${port}`;
     let serverPids: () => number[];
+    let whenIdle: () => Promise<void> = async () => {};
     if (server === "lambda") {
       await buildLambdaIfStale(log);
       const functionUrl = await FunctionUrlServer.start({
@@ -110,6 +116,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       closers.push(() => functionUrl.close());
       log(`Function: ${functionUrl.runtime.runtime} on Node ${functionUrl.runtime.version}`);
       serverPids = () => functionUrl.pids();
+      whenIdle = () => functionUrl.whenIdle();
     } else {
       await buildIfStale(log);
       const child = startNextServer(port, serverCatalog);
@@ -117,7 +124,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await waitUntilServing(url, child);
       serverPids = () => (child.pid && child.exitCode === null ? [child.pid] : []);
     }
-    return { url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, close };
+    return { url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, whenIdle, close };
   } catch (error) {
     await close();
     throw error;
