@@ -1,6 +1,8 @@
-// /compare in Chromium: both panes finish and show what the browser measured, and the streamed
-// catalog's first row is on screen before the buffered one's, run after run. Order, never
-// milliseconds; the figures themselves are the page's job.
+// /compare in Chromium: both panes finish and show what the browser measured, each in a causal
+// order. Which pane shows its first row first is not asserted: both load at once against one
+// DynamoDB, so that is a race the machine's load decides (a Scan held for one pane would hold the
+// other's too). It is measured, medians with their spread, by `npm run bench`; the order that holds
+// by construction (a held Scan) is proved in streaming.spec.ts and browser-timing.spec.ts.
 import type { Locator } from "@playwright/test";
 import { EXPECTED_BIKES, expect, test } from "./fixtures";
 
@@ -32,10 +34,10 @@ function expectFigures(name: string, figures: Figures): void {
 }
 
 test.describe("/compare, the side-by-side view", () => {
-  test("both panes finish with their figures, and the streamed first row is visible first", async ({
-    page,
-    consoleErrors,
-  }) => {
+  test("both panes finish with their figures, run after run, with the same bikes", async ({ page, consoleErrors }) => {
+    // Two runs of two 2,000-bike panes: on a loaded 2-core machine (one core kept busy) this took up
+    // to 1.6 min, beyond the suite's 90 s per test. A limit against hanging, not a speed claim.
+    test.setTimeout(240_000);
     await page.goto("/compare");
     const streamed = page.locator('[data-pane="streamed"]');
     const buffered = page.locator('[data-pane="buffered"]');
@@ -54,10 +56,6 @@ test.describe("/compare, the side-by-side view", () => {
       const bufferedFigures = await figuresOf(buffered);
       expectFigures(`run ${run}, streamed`, streamedFigures);
       expectFigures(`run ${run}, buffered`, bufferedFigures);
-      expect(
-        streamedFigures.firstRowVisible,
-        `run ${run}: the streamed pane's first row is visible before the buffered pane's`,
-      ).toBeLessThan(bufferedFigures.firstRowVisible);
     }
 
     // The median column covers both runs: for two, the mean of the two.

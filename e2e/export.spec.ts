@@ -7,7 +7,7 @@ import https from "node:https";
 import { gunzipSync } from "node:zlib";
 import type { Fault } from "@firstbyte/dynamo-local";
 import type { Download as BrowserDownload, Page } from "@playwright/test";
-import { EXPECTED_BIKES, expect, targetUrl, test } from "./fixtures";
+import { EXPECTED_BIKES, expect, SMALL_CATALOG, targetUrl, test } from "./fixtures";
 
 const HEADER = "id,brand,model,type,frameSize,wheelSize,colour,year,price,weightKg,stock,description,incomplete";
 
@@ -201,7 +201,7 @@ for (const [name, fault] of [
   test(`${name} on the second Scan page: export.csv is cut off after the first 1,000 rows, with no clean end`, async ({
     faults,
   }) => {
-    test.skip(EXPECTED_BIKES <= 1000, "needs more than one Scan page of 1,000 bikes");
+    test.skip(EXPECTED_BIKES <= 1000, SMALL_CATALOG);
     await faults.setFaults([{ operation: "Scan", after: 1, fault }]);
     const csv = await download("/api/bikes/export.csv");
     expect(csv.status).toBe(200);
@@ -215,7 +215,7 @@ for (const [name, fault] of [
   test(`${name} on the second Scan page: export.csv.gz is cut off and does not decompress as a whole file`, async ({
     faults,
   }) => {
-    test.skip(EXPECTED_BIKES <= 1000, "needs more than one Scan page of 1,000 bikes");
+    test.skip(EXPECTED_BIKES <= 1000, SMALL_CATALOG);
     await faults.setFaults([{ operation: "Scan", after: 1, fault }]);
     const gz = await download("/api/bikes/export.csv.gz");
     expect(gz.status).toBe(200);
@@ -235,7 +235,7 @@ test("a DynamoDB failure before the first page is a 503 in JSON, not a download"
 });
 
 test("in Chromium a download cut off by a DynamoDB failure is marked failed", async ({ page, faults }) => {
-  test.skip(EXPECTED_BIKES <= 1000, "needs more than one Scan page of 1,000 bikes");
+  test.skip(EXPECTED_BIKES <= 1000, SMALL_CATALOG);
   await page.goto("/");
   await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "http500" } }]);
   const saved = await clickDownload(page, "/api/bikes/export.csv");

@@ -91,22 +91,55 @@ test("two throttled Scans are recovered by the SDK's retries: every bike, no err
   expect((await faults.state()).counts.Scan?.faulted).toBe(2);
 });
 
-test("a slow DynamoDB meets the time budget: the page ends cleanly with a next link", async ({ faults }) => {
-  // Each Scan answers 400 ms late; the budget allows the first and cuts the request in flight after it.
-  await faults.setFaults([{ operation: "Scan", fault: { kind: "latency", ms: 400 } }]);
-  const url = `${targetUrl()}/bikes?pageSize=100&budgetMs=600`;
-  const html = await (await fetch(url)).text();
+test("a DynamoDB that stops answering meets the time budget: the page ends cleanly, and its next links read every bike once", async ({
+  faults,
+}) => {
+  // The second Scan is held and never released: only the time budget can end the response, which
+  // then holds exactly the first Scan's rows, however slow the machine (decision 032).
+  const BUDGET_MS = 3000;
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "hold" } }]);
+  const first = `${targetUrl()}/bikes?pageSize=100&budgetMs=${BUDGET_MS}`;
+  const html = await (await fetch(first)).text();
   const shown = bikeRowIds(html);
-  expect(shown.length).toBeGreaterThan(0);
-  expect(shown.length).toBeLessThan(EXPECTED_BIKES);
+  expect(shown).toHaveLength(100);
   expect(attributeOf(html, "catalog-summary", "data-stopped-by")).toBe("time");
   expect(html).not.toContain('id="catalog-error"');
+  expect((await faults.state()).held, "the server dropped the Scan it no longer wanted").toBe(0);
   await faults.clearFaults();
-  const next = linkOf(html, "catalog-next", url);
-  expect(next, "the page has #catalog-next").toBeTruthy();
-  const rest = bikeRowIds(await (await fetch(next!)).text());
-  expect(rest[0]).toBeDefined();
-  expect(rest.filter((id) => shown.includes(id))).toEqual([]);
+  // The whole chain: each next link goes on where the last stopped, to the end of the table.
+  const seen = [...shown];
+  let url = linkOf(html, "catalog-next", first);
+  expect(url, "the page has #catalog-next").toBeTruthy();
+  for (let step = 0; url && step < EXPECTED_BIKES / 100; step++) {
+    const next = await (await fetch(url)).text();
+    seen.push(...bikeRowIds(next));
+    const following = linkOf(next, "catalog-next", url);
+    if (!following) expect(attributeOf(next, "catalog-summary", "data-complete")).toBe("true");
+    url = following;
+  }
+  expect(url).toBeUndefined();
+  expect(seen).toHaveLength(EXPECTED_BIKES);
+  expect(new Set(seen).size).toBe(EXPECTED_BIKES);
+});
+
+test("persistent throttling ends the stream with the throttled error row, and the buffered API with a 503", async ({
+  faults,
+}) => {
+  // Every Scan after the first two is throttled, so the SDK's retries cannot recover it.
+  await faults.setFaults([{ operation: "Scan", after: 2, fault: { kind: "throttle" } }]);
+  const html = await (await fetch(`${targetUrl()}/bikes?pageSize=${PAGE}`)).text();
+  expect(bikeRowIds(html)).toHaveLength(2 * PAGE);
+  expect(attributeOf(html, "catalog-error", "data-error-code")).toBe("dynamodb_throttled");
+  expect(attributeOf(html, "catalog-summary", "data-complete")).toBe("false");
+  expect(linkOf(html, "catalog-continue", targetUrl())).toMatch(/cursor=/);
+  const retried = (await faults.state()).counts.Scan?.faulted ?? 0;
+  expect(retried, "the SDK retried the throttled Scan before giving up").toBeGreaterThan(1);
+
+  await faults.setFaults([{ operation: "Scan", after: 1, fault: { kind: "throttle" } }]);
+  const api = await fetch(`${targetUrl()}/api/bikes?mode=buffered&pageSize=${PAGE}`);
+  expect(api.status).toBe(503);
+  expect(api.headers.get("retry-after")).toMatch(/^\d+$/);
+  expect(((await api.json()) as { error: string }).error).toBe("dynamodb_throttled");
 });
 
 test("/api/bikes?mode=buffered answers 503 with Retry-After when DynamoDB fails, and no partial array", async ({

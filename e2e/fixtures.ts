@@ -5,6 +5,10 @@ import { type FaultControl, faultProxyClient } from "@firstbyte/dynamo-local";
 import { test as base, type ConsoleMessage, expect } from "@playwright/test";
 import type { PageTimeline } from "../harness/browser-timeline/page-timeline";
 import { attachTimelines, recordPageTimeline, type TimelineOptions } from "../harness/browser-timeline/timing";
+import { NO_FAULT_PROXY } from "../harness/e2e-skips/skips";
+import { untilIdle } from "./stack-idle";
+
+export { NO_FAULT_PROXY, SMALL_CATALOG } from "../harness/e2e-skips/skips";
 
 export const EXPECTED_BIKES = Number(process.env.EXPECTED_BIKES ?? 2000);
 
@@ -14,32 +18,11 @@ export function targetUrl(): string {
   return url.replace(/\/$/, "");
 }
 
-/** A first Scan far slower than the page's bounded wait for it (BIKES_FIRST_PAGE_WAIT_MS, tens of ms). */
-export const SLOW_FIRST_SCAN_MS = 1500;
-
 /** Records timelines with the test's page; every one recorded is charted in the report, even when the test fails. */
 export interface TimelineRecorder {
   record(url: string, options?: TimelineOptions): Promise<PageTimeline>;
   readonly recorded: readonly PageTimeline[];
 }
-
-/** Resolves once the proxy has received no request for two polls in a row. */
-async function untilQuiet(faults: FaultControl): Promise<void> {
-  const total = async () =>
-    Object.values((await faults.state()).counts).reduce((sum, count) => sum + count.received, 0);
-  let quietPolls = 0;
-  let last = await total();
-  while (quietPolls < 2) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const now = await total();
-    quietPolls = now === last ? quietPolls + 1 : 0;
-    last = now;
-  }
-}
-
-/** Why a fault spec is skipped against a deployed stage: its DynamoDB is AWS's, with nothing in between. */
-export const NO_FAULT_PROXY =
-  "DynamoDB faults can only be injected into the local stack (global-setup.ts puts the fault proxy in front of dynalite); BASE_URL points at a running site";
 
 export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRecorder; faults: FaultControl }>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's first parameter, which must be a destructuring pattern.
@@ -61,13 +44,14 @@ export const test = base.extend<{ consoleErrors: string[]; timeline: TimelineRec
     const faults = faultProxyClient(url as string);
     await faults.clearFaults();
     // An earlier test's request may still be running on the server (a Function URL is not told its
-    // client left): wait until DynamoDB hears nothing new, so its requests do not count against
-    // this test's rules.
-    await untilQuiet(faults);
+    // client left): wait until the server runs no request, so its Scans do not count against this
+    // test's rules (e2e/stack-idle.ts).
+    await untilIdle();
     await faults.resetCounts();
     try {
       await use(faults);
     } finally {
+      // Also releases any held request, so the server can finish it.
       await faults.clearFaults();
     }
   },

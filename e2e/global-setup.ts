@@ -6,6 +6,7 @@ import type { FullConfig } from "@playwright/test";
 import { ChromiumMissing, requireChromium } from "../harness/chromium";
 import { startStack } from "../harness/stack";
 import { E2E_S_MAXAGE_S, E2E_STALE_WHILE_REVALIDATE_S } from "./edge-lifetimes";
+import { serveStackIdle } from "./stack-idle";
 
 export default async function globalSetup(_config: FullConfig): Promise<(() => Promise<void>) | void> {
   try {
@@ -38,6 +39,10 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   // hostile items (each removes them again).
   process.env.E2E_DYNAMODB_ENDPOINT = stack.dynamodbEndpoint;
   if (stack.faultControlUrl) process.env.FAULT_PROXY_URL = stack.faultControlUrl;
+  const closeIdle = await serveStackIdle(() => stack.whenIdle());
   console.log(`e2e: local stack at ${stack.originUrl}, its edge cache at ${stack.url}`);
-  return () => stack.close();
+  return async () => {
+    await closeIdle();
+    await stack.close();
+  };
 }

@@ -61,7 +61,7 @@ function expectSecurityHeaders(
   framing: "none" | "same-origin" = "none",
 ) {
   expect(headers["x-content-type-options"], `${what}: x-content-type-options`).toBe("nosniff");
-  expect(headers["referrer-policy"], `${what}: referrer-policy`).toBeTruthy();
+  expect(headers["referrer-policy"], `${what}: referrer-policy`).toBe("no-referrer");
   const csp = String(headers["content-security-policy"] ?? "");
   expect(csp, `${what}: content-security-policy`).toMatch(
     framing === "none" ? /frame-ancestors 'none'/ : /frame-ancestors 'self'/,
@@ -83,7 +83,9 @@ test.beforeAll(async ({ request }) => {
   expect(bikeId, "the table has a bike").toBeTruthy();
 });
 
-const PAGES = ["/", "/bikes", "/bikes/buffered", "/bikes/client", "/bikes/:id"];
+const PAGES = ["/", "/bikes", "/bikes/buffered", "/bikes/client", "/bikes/:id", "/compare"];
+/** Routes that answer JSON, their 405 too. */
+const API_ROUTES = ["/api/bikes", "/api/bikes/export.csv", "/api/bikes/export.csv.gz"];
 const pagePath = (page: string) => page.replace(":id", bikeId);
 
 test.describe("methods", () => {
@@ -123,23 +125,26 @@ test.describe("methods", () => {
     await rawRequest("/bikes?limit=1");
     expect(await requests(), "GET reads DynamoDB").toBeGreaterThan(0);
     await faults.resetCounts();
-    for (const page of [...PAGES, "/api/bikes"])
+    for (const page of [...PAGES, ...API_ROUTES])
       for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"])
         expect((await rawRequest(pagePath(page), { method })).status, `${method} ${page}`).toBe(405);
     expect(await requests(), "DynamoDB requests for the 405s").toBe(0);
   });
 
-  test("/api/bikes keeps its 405, as JSON with Allow", async () => {
-    for (const method of ["POST", "PUT", "DELETE", "TRACE"]) {
-      const response = await rawRequest("/api/bikes", { method });
-      if (!local) {
-        expectClientError(response.status, `${method} /api/bikes`);
-        continue;
+  test("/api/bikes and the exports keep their 405, as JSON with Allow", async () => {
+    for (const route of API_ROUTES) {
+      for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]) {
+        const what = `${method} ${route}`;
+        const response = await rawRequest(route, { method });
+        if (!local) {
+          expectClientError(response.status, what);
+          continue;
+        }
+        expect(response.status, what).toBe(405);
+        expect(response.headers.allow, what).toBe("GET, HEAD");
+        expectSecurityHeaders(response.headers, what);
+        if (method !== "TRACE") expect(JSON.parse(response.body), what).toMatchObject({ error: "method_not_allowed" });
       }
-      expect(response.status, method).toBe(405);
-      expect(response.headers.allow, method).toBe("GET, HEAD");
-      expectSecurityHeaders(response.headers, `${method} /api/bikes`);
-      if (method !== "TRACE") expect(JSON.parse(response.body)).toMatchObject({ error: "method_not_allowed" });
     }
   });
 });
@@ -216,7 +221,7 @@ test.describe("security headers", () => {
       const response = await request.get(path);
       expect(response.status(), path).toBe(200);
       expect(response.headers()["x-content-type-options"], path).toBe("nosniff");
-      expect(response.headers()["referrer-policy"], path).toBeTruthy();
+      expect(response.headers()["referrer-policy"], path).toBe("no-referrer");
       expect(response.headers()["x-frame-options"], path).toBe("DENY");
     }
   });

@@ -58,6 +58,11 @@ export interface Stack {
   faultControlUrl: string | undefined;
   /** Process ids of the server (on the Lambda path: the live function processes), for memory sampling. */
   serverPids(): number[];
+  /**
+   * Resolves once the server runs no request, including those whose client left: on the Lambda path
+   * the Function URL emulator's own signal; `next start` has none, and this resolves at once.
+   */
+  whenIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const port = options.edge ? await freePort() : publicPort;
     const url = `http://127.0.0.1:${port}`;
     let serverPids: () => number[];
+    let whenIdle: () => Promise<void> = async () => {};
     if (server === "lambda") {
       await buildLambdaIfStale(log);
       const functionUrl = await FunctionUrlServer.start({
@@ -121,6 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       closers.push(() => functionUrl.close());
       log(`Function: ${functionUrl.runtime.runtime} on Node ${functionUrl.runtime.version}`);
       serverPids = () => functionUrl.pids();
+      whenIdle = () => functionUrl.whenIdle();
     } else {
       await buildIfStale(log);
       const child = startNextServer(port, serverCatalog);
@@ -140,7 +147,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       edgeUrl = edge.url;
       log(`Edge: nginx (${nginx.source}) caching in front of the function, which listens on ${url}`);
     }
-    return { url: edgeUrl, originUrl: url, dynamodbEndpoint: endpoint, server, faultControlUrl, serverPids, close };
+    return {
+      url: edgeUrl,
+      originUrl: url,
+      dynamodbEndpoint: endpoint,
+      server,
+      faultControlUrl,
+      serverPids,
+      whenIdle,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

@@ -456,6 +456,87 @@ describe("the checks fail on a broken stack", () => {
     matching(problems, /deleted on removal of production/);
   });
 
+  // Each of the table's promises, broken alone on a copy of the dev recording: its check names it.
+  for (const [what, mutate, pattern] of [
+    [
+      "provisioned billing",
+      (input: Record<string, unknown>) => {
+        input.billingMode = "PROVISIONED";
+      },
+      /table billing is PROVISIONED, not on demand/,
+    ],
+    [
+      "another hash key",
+      (input: Record<string, unknown>) => {
+        input.hashKey = "bikeId";
+      },
+      /table key is bikeId\/-, not hash key id alone/,
+    ],
+    [
+      "a range key",
+      (input: Record<string, unknown>) => {
+        input.rangeKey = "year";
+      },
+      /table key is id\/year, not hash key id alone/,
+    ],
+    [
+      "a numeric id",
+      (input: Record<string, unknown>) => {
+        input.attributes = [{ name: "id", type: "N" }];
+      },
+      /table attribute id is N, not a string/,
+    ],
+    [
+      "point-in-time recovery off",
+      (input: Record<string, unknown>) => {
+        input.pointInTimeRecovery = { enabled: false };
+      },
+      /point-in-time recovery is off/,
+    ],
+    [
+      "encryption off",
+      (input: Record<string, unknown>) => {
+        delete input.serverSideEncryption;
+      },
+      /encryption with the AWS-managed key is off/,
+    ],
+    [
+      "deletion protection on a dev stage",
+      (input: Record<string, unknown>) => {
+        input.deletionProtectionEnabled = true;
+      },
+      /table deletion protection is on on dev/,
+    ],
+  ] as const) {
+    test(`table with ${what}`, () => {
+      const stack = broken((copy) => mutate(one(byType(copy, "aws:dynamodb/table:Table"), "table").inputs));
+      const problems = checkTable(stack);
+      matching(problems, pattern);
+      assert.equal(problems.length, 1, `only that problem: ${JSON.stringify(problems)}`);
+    });
+  }
+
+  test("sst remove refused on a dev stage, allowed on production", () => {
+    matching(
+      checkTable(
+        broken((copy) => {
+          copy.app.protect = true;
+        }),
+      ),
+      /sst remove is refused on dev/,
+    );
+    const production = structuredClone(recording("production"));
+    production.app.protect = false;
+    matching(checkTable(production), /sst remove is allowed on production/);
+  });
+
+  test("a dev table kept on removal", () => {
+    const stack = broken((copy) => {
+      one(byType(copy, "aws:dynamodb/table:Table"), "table").options.retainOnDelete = true;
+    });
+    matching(checkTable(stack), /table is retained on removal of dev/);
+  });
+
   test("the server's link to the table lost", () => {
     const stack = broken((copy) => {
       for (const build of copy.builds) build.links = {};

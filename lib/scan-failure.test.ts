@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { describe, it, mock } from "node:test";
+import { before, describe, it, mock } from "node:test";
+import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { startEmbeddedDynamoDB, startFaultProxy } from "@firstbyte/dynamo-local";
 import { applyStatusOverride, createResponseStatusChannel, withResponseStatusChannel } from "./response-status";
 import {
   answerUnavailable,
@@ -9,23 +11,60 @@ import {
   statusBeforeFirstByte,
 } from "./scan-failure";
 
-/** An error shaped as the AWS SDK throws it. */
-function sdkError(name: string, status?: number, code?: string): Error {
-  return Object.assign(new Error("raw message with internals"), {
-    name,
-    ...(code ? { code } : {}),
-    $metadata: { httpStatusCode: status, attempts: 3 },
+/**
+ * The errors a real DynamoDBClient throws (one attempt, no retries) when the fault proxy answers its
+ * Scan with each fault, and when the table does not exist: the SDK's own shapes, not hand-built ones.
+ */
+const real: Record<
+  | "InternalServerError"
+  | "ECONNRESET"
+  | "ProvisionedThroughputExceededException"
+  | "AccessDeniedException"
+  | "ResourceNotFoundException",
+  unknown
+> = {} as never;
+
+before(async () => {
+  const dynamodb = await startEmbeddedDynamoDB();
+  const proxy = await startFaultProxy({ target: dynamodb.endpoint });
+  const client = new DynamoDBClient({
+    endpoint: proxy.endpoint,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    maxAttempts: 1,
   });
-}
+  const thrown = (promise: Promise<unknown>) =>
+    promise.then(
+      () => assert.fail("the request should have failed"),
+      (error: unknown) => error,
+    );
+  try {
+    real.ResourceNotFoundException = await thrown(client.send(new ScanCommand({ TableName: "Missing" })));
+    for (const [name, kind] of [
+      ["InternalServerError", "http500"],
+      ["ECONNRESET", "reset"],
+      ["ProvisionedThroughputExceededException", "throttle"],
+      ["AccessDeniedException", "denied"],
+    ] as const) {
+      await proxy.setFaults([{ operation: "Scan", fault: { kind } }]);
+      real[name] = await thrown(client.send(new ScanCommand({ TableName: "Missing" })));
+    }
+  } finally {
+    client.destroy();
+    await proxy.close();
+    await dynamodb.close();
+  }
+});
 
 describe("describeScanFailure", () => {
   it("names throttling, unavailability and anything else, never echoing the error's message", () => {
     assert.deepEqual(
       [
-        describeScanFailure(sdkError("ProvisionedThroughputExceededException", 400)),
-        describeScanFailure(sdkError("InternalServerError", 500)),
-        describeScanFailure(sdkError("TimeoutError", undefined, "ECONNRESET")),
-        describeScanFailure(sdkError("ResourceNotFoundException", 400)),
+        describeScanFailure(real.ProvisionedThroughputExceededException),
+        describeScanFailure(real.InternalServerError),
+        describeScanFailure(real.ECONNRESET),
+        describeScanFailure(real.ResourceNotFoundException),
+        describeScanFailure(real.AccessDeniedException),
         describeScanFailure("a string"),
       ].map(({ code, errorName }) => [code, errorName]),
       [
@@ -33,12 +72,14 @@ describe("describeScanFailure", () => {
         ["dynamodb_unavailable", "InternalServerError"],
         ["dynamodb_unavailable", "TimeoutError"],
         ["scan_failed", "ResourceNotFoundException"],
+        ["scan_failed", "AccessDeniedException"],
         ["scan_failed", "Error"],
       ],
     );
     // What the SDK throws for a reset connection: named TimeoutError, with Node's code.
-    assert.equal(describeScanFailure(sdkError("TimeoutError", undefined, "ECONNRESET")).errorCode, "ECONNRESET");
-    assert.doesNotMatch(describeScanFailure(sdkError("InternalServerError", 500)).reason, /internals/);
+    assert.equal(describeScanFailure(real.ECONNRESET).errorCode, "ECONNRESET");
+    // Never the error's own message (the proxy's says where it came from).
+    assert.doesNotMatch(describeScanFailure(real.AccessDeniedException).reason, /fault proxy/);
   });
 });
 
@@ -59,7 +100,10 @@ describe("readerRequestId", () => {
 });
 
 describe("answerUnavailable", () => {
-  const failure = describeScanFailure(sdkError("InternalServerError", 500));
+  let failure: ReturnType<typeof describeScanFailure>;
+  before(() => {
+    failure = describeScanFailure(real.InternalServerError);
+  });
 
   /** The JSON lines the call writes to stderr. */
   function logged(call: () => boolean): { answer: boolean; lines: Record<string, unknown>[] } {
@@ -91,7 +135,7 @@ describe("answerUnavailable", () => {
   });
 
   it("does not ask for a 503 when trying again cannot help (a denied action, a bug): the page rethrows, Next's 500", () => {
-    for (const error of [sdkError("AccessDeniedException", 400), new TypeError("x is undefined")]) {
+    for (const error of [real.AccessDeniedException, new TypeError("x is undefined")]) {
       const channel = createResponseStatusChannel();
       const { answer, lines } = logged(() =>
         withResponseStatusChannel(channel, () =>
@@ -115,10 +159,10 @@ describe("statusBeforeFirstByte", () => {
   it("503 with Retry-After for an unanswering or throttling DynamoDB, 500 without it for anything else", () => {
     assert.deepEqual(
       [
-        sdkError("InternalServerError", 500),
-        sdkError("TimeoutError", undefined, "ECONNRESET"),
-        sdkError("ProvisionedThroughputExceededException", 400),
-        sdkError("ResourceNotFoundException", 400),
+        real.InternalServerError,
+        real.ECONNRESET,
+        real.ProvisionedThroughputExceededException,
+        real.ResourceNotFoundException,
       ].map((error) => {
         const { status, headers } = statusBeforeFirstByte(describeScanFailure(error));
         return [status, headers["retry-after"]];

@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type EmbeddedDynamoDB, startEmbeddedDynamoDB } from "@firstbyte/dynamo-local";
+import {
+  type EmbeddedDynamoDB,
+  type FaultProxy,
+  type FaultRule,
+  startEmbeddedDynamoDB,
+  startFaultProxy,
+} from "@firstbyte/dynamo-local";
 import { createDocumentClient } from "../lib/dynamo";
 import { countItems, ensureBikesTable, isTableEmpty, SeedError, seedBikes } from "./table";
 
 let dynamodb: EmbeddedDynamoDB;
 let client: DynamoDBDocumentClient;
+const proxies: FaultProxy[] = [];
 
 before(async () => {
   dynamodb = await startEmbeddedDynamoDB();
@@ -14,37 +21,25 @@ before(async () => {
 });
 after(async () => {
   client.destroy();
+  for (const proxy of proxies) await proxy.close();
   await dynamodb.close();
 });
 
 /**
- * Throttling on a real engine: before each BatchWriteItem leaves, hold back some of its put requests
- * and hand them back as UnprocessedItems, exactly as DynamoDB does when a partition is throttled.
+ * A client whose BatchWriteItem requests go through the fault proxy, which answers the rule's picks
+ * with every item unprocessed, as DynamoDB does when a partition is throttled; the others reach the
+ * engine. Returns the client and the proxy's BatchWriteItem counts.
  */
-function throttle(
-  target: DynamoDBDocumentClient,
-  table: string,
-  holdBack: (attempt: number) => number,
-): { batches: number } {
-  const seen = { batches: 0 };
-  target.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== "BatchWriteItemCommand") return next(args);
-      const input = args.input as { RequestItems: Record<string, unknown[]> };
-      const requests = input.RequestItems[table] ?? [];
-      const held = requests.slice(requests.length - Math.min(holdBack(seen.batches++), requests.length));
-      input.RequestItems[table] = requests.slice(0, requests.length - held.length);
-      if (input.RequestItems[table]!.length === 0)
-        return { output: { UnprocessedItems: { [table]: held }, $metadata: {} } } as never;
-      const result = await next(args);
-      const output = result.output as { UnprocessedItems?: Record<string, unknown[]> };
-      if (held.length > 0)
-        output.UnprocessedItems = { [table]: [...(output.UnprocessedItems?.[table] ?? []), ...held] };
-      return result;
-    },
-    { step: "initialize", name: "throttleForTest" },
-  );
-  return seen;
+async function throughProxy(
+  rule: Omit<FaultRule, "fault" | "operation">,
+): Promise<{ client: DynamoDBDocumentClient; batches: () => Promise<{ received: number; faulted: number }> }> {
+  const proxy = await startFaultProxy({ target: dynamodb.endpoint });
+  proxies.push(proxy);
+  await proxy.setFaults([{ operation: "BatchWriteItem", fault: { kind: "unprocessed" }, ...rule }]);
+  return {
+    client: createDocumentClient({ endpoint: proxy.endpoint, region: "us-east-1" }),
+    batches: async () => (await proxy.state()).counts.BatchWriteItem ?? { received: 0, faulted: 0 },
+  };
 }
 
 describe("seeding", () => {
@@ -62,21 +57,21 @@ describe("seeding", () => {
   });
 
   it("retries unprocessed items until every bike is in", async () => {
-    const throttled = createDocumentClient({ endpoint: dynamodb.endpoint, region: "us-east-1" });
+    // The first three BatchWriteItem requests (the first batch and two retries of it) come back
+    // unprocessed; then DynamoDB takes them.
+    const { client: throttled, batches } = await throughProxy({ times: 3 });
     await ensureBikesTable(throttled, "Throttled");
-    // Every batch first loses 10 of its 25 requests, then 3 on the retry, then none.
-    const seen = throttle(throttled, "Throttled", (attempt) => [10, 3][attempt % 3] ?? 0);
     const written = await seedBikes(throttled, "Throttled", { count: 100, concurrency: 1 });
     throttled.destroy();
     assert.equal(written, 100);
     assert.equal(await countItems(client, "Throttled"), 100);
-    assert.ok(seen.batches > 4, `retried batches (${seen.batches} requests for 4 batches)`);
+    // 4 batches of 25, and one more request for each unprocessed answer.
+    assert.deepEqual(await batches(), { received: 4 + 3, faulted: 3 });
   });
 
   it("gives up with counts when items stay unprocessed", async () => {
-    const stuck = createDocumentClient({ endpoint: dynamodb.endpoint, region: "us-east-1" });
+    const { client: stuck, batches } = await throughProxy({});
     await ensureBikesTable(stuck, "Stuck");
-    throttle(stuck, "Stuck", () => 25);
     await assert.rejects(seedBikes(stuck, "Stuck", { count: 25, maxRetries: 2 }), (error: unknown) => {
       assert.ok(error instanceof SeedError);
       assert.equal(error.unprocessed, 25);
@@ -85,18 +80,20 @@ describe("seeding", () => {
       return true;
     });
     stuck.destroy();
+    // The first request and its two retries.
+    assert.deepEqual(await batches(), { received: 3, faulted: 3 });
+    assert.equal(await countItems(client, "Stuck"), 0);
   });
 
   it("stops during a retry's backoff when the signal aborts", async () => {
-    const stuck = createDocumentClient({ endpoint: dynamodb.endpoint, region: "us-east-1" });
+    const { client: stuck, batches } = await throughProxy({});
     await ensureBikesTable(stuck, "Aborted");
-    const seen = throttle(stuck, "Aborted", () => 25);
     const controller = new AbortController();
     // The first batch comes back unprocessed; abort once its backoff has begun.
     const onProgress = () => setImmediate(() => controller.abort());
     const seeding = seedBikes(stuck, "Aborted", { count: 25, maxRetries: 8, onProgress, signal: controller.signal });
     await assert.rejects(seeding, { name: "AbortError" });
-    assert.equal(seen.batches, 1, "no retry after the abort");
+    assert.equal((await batches()).received, 1, "no retry after the abort");
     stuck.destroy();
   });
 });

@@ -1,5 +1,6 @@
 // A real HTTP proxy in front of a DynamoDB endpoint that injects the faults a client meets on AWS:
-// latency, HTTP 500, throttling, a refused action, a reset connection. Tests point a real SDK client at it instead of
+// latency, HTTP 500, throttling, a refused action, a reset connection, unprocessed batch items, and a
+// gate that holds a request until the test releases it. Tests point a real SDK client at it instead of
 // mocking the SDK, so retries, error parsing and aborts run exactly as in production.
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
@@ -19,7 +20,17 @@ export type Fault =
    */
   | { kind: "denied" }
   /** The connection is reset (TCP RST) once the request has arrived, with no answer. */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /**
+   * A batch DynamoDB could not process: BatchWriteItem answers 200 with every requested write in
+   * `UnprocessedItems` (nothing is written), BatchGetItem with every key in `UnprocessedKeys`.
+   */
+  | { kind: "unprocessed" }
+  /**
+   * A gate: the request waits, unanswered, until {@link FaultControl.release} (or clearFaults), then
+   * goes on to the engine. A test orders events by it instead of by the clock.
+   */
+  | { kind: "hold" };
 
 export interface FaultRule {
   fault: Fault;
@@ -37,13 +48,26 @@ export type RequestCounts = Record<string, { received: number; faulted: number }
 export interface FaultProxyState {
   rules: FaultRule[];
   counts: RequestCounts;
+  /** Requests a "hold" rule is keeping now. */
+  held: number;
 }
+
+/** The batch operations an "unprocessed" fault can answer. */
+const BATCH_OPERATIONS = ["BatchWriteItem", "BatchGetItem"] as const;
 
 /** The control API, in process or over HTTP ({@link faultProxyClient}). */
 export interface FaultControl {
   /** Replaces the rules; each new rule counts matching requests from 0. */
   setFaults(rules: FaultRule[]): Promise<void>;
+  /** Removes every rule and releases every held request. */
   clearFaults(): Promise<void>;
+  /** Lets every request a "hold" rule keeps go on to the engine; returns how many there were. */
+  release(): Promise<number>;
+  /**
+   * Resolves once at least `count` requests are held at the same time (default 1); rejects with
+   * {@link FaultRuleError} after `timeoutMs` (default 30 s) without.
+   */
+  whenHeld(count?: number, timeoutMs?: number): Promise<void>;
   state(): Promise<FaultProxyState>;
   resetCounts(): Promise<void>;
 }
@@ -102,10 +126,16 @@ export function checkFaultRules(rules: unknown): FaultRule[] {
       if (typeof ms !== "number" || !Number.isInteger(ms) || ms < 0 || ms > 600_000)
         throw new FaultRuleError(`${where}: latency needs "ms", a whole number from 0 to 600000`);
       checked = { kind, ms };
-    } else if (kind === "http500" || kind === "throttle" || kind === "denied" || kind === "reset") {
+    } else if (kind === "http500" || kind === "throttle" || kind === "denied" || kind === "reset" || kind === "hold") {
+      checked = { kind };
+    } else if (kind === "unprocessed") {
+      if (!BATCH_OPERATIONS.includes(operation as never))
+        throw new FaultRuleError(`${where}: "unprocessed" needs "operation": ${BATCH_OPERATIONS.join(" or ")}`);
       checked = { kind };
     } else {
-      throw new FaultRuleError(`${where}: fault kind must be "latency", "http500", "throttle", "denied" or "reset"`);
+      throw new FaultRuleError(
+        `${where}: fault kind must be "latency", "http500", "throttle", "denied", "reset", "unprocessed" or "hold"`,
+      );
     }
     if (operation !== undefined && (typeof operation !== "string" || !/^[A-Za-z]+$/.test(operation)))
       throw new FaultRuleError(`${where}: "operation" must be an operation name such as "Scan"`);
@@ -146,6 +176,10 @@ export async function startFaultProxy(options: { target: string; port?: number }
   let active: ActiveRule[] = [];
   let counts: RequestCounts = {};
   const sockets = new Set<Socket>();
+  /** Held requests, each with the function that lets it go on. */
+  const held = new Set<() => void>();
+  /** Waiters of whenHeld: called whenever the number held grows. */
+  const heldWaiters = new Set<() => void>();
 
   const pick = (operation: string): Fault | undefined => {
     let chosen: Fault | undefined;
@@ -194,12 +228,62 @@ export async function startFaultProxy(options: { target: string; port?: number }
     response.end(text);
   };
 
+  const release = (): number => {
+    const gates = [...held];
+    held.clear();
+    for (const open of gates) open();
+    return gates.length;
+  };
+
+  const whenHeld = (count = 1, timeoutMs = 30_000): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (held.size < count) return;
+        heldWaiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        heldWaiters.delete(check);
+        reject(new FaultRuleError(`no ${count} request(s) held within ${timeoutMs} ms (${held.size} held)`));
+      }, timeoutMs);
+      heldWaiters.add(check);
+      check();
+    });
+
+  /** The whole answer DynamoDB gives when it processed none of a batch: every request handed back. */
+  const answerUnprocessed = (request: IncomingMessage, response: ServerResponse, operation: string) => {
+    let text = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => {
+      text += chunk;
+    });
+    request.on("end", () => {
+      let requested: unknown = {};
+      try {
+        requested = (JSON.parse(text) as { RequestItems?: unknown }).RequestItems ?? {};
+      } catch {
+        // Not JSON: hand back nothing, as the engine would have refused it anyway.
+      }
+      const body =
+        operation === "BatchGetItem" ? { Responses: {}, UnprocessedKeys: requested } : { UnprocessedItems: requested };
+      const answer = JSON.stringify(body);
+      response.writeHead(200, {
+        "content-type": JSON_1_0,
+        "content-length": Buffer.byteLength(answer),
+        "x-amzn-requestid": `fault-proxy-${Date.now().toString(36)}`,
+      });
+      response.end(answer);
+    });
+  };
+
   const control = async (request: IncomingMessage, response: ServerResponse) => {
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { "content-type": "application/json" });
       response.end(JSON.stringify(body));
     };
-    const path = request.url?.slice(CONTROL_PATH.length) ?? "";
+    const url = new URL(request.url ?? "/", "http://proxy");
+    const path = url.pathname.slice(CONTROL_PATH.length);
     let text = "";
     for await (const chunk of request) text += chunk;
     if (request.method === "GET" && (path === "" || path === "/")) return send(200, state());
@@ -213,6 +297,20 @@ export async function startFaultProxy(options: { target: string; port?: number }
     }
     if (request.method === "DELETE" && path === "/faults") {
       active = [];
+      release();
+      return send(200, state());
+    }
+    if (request.method === "POST" && path === "/release") return send(200, { released: release() });
+    if (request.method === "GET" && path === "/held") {
+      const count = Number(url.searchParams.get("count") ?? 1);
+      const timeoutMs = Number(url.searchParams.get("timeoutMs") ?? 30_000);
+      if (!Number.isInteger(count) || count < 1 || !Number.isInteger(timeoutMs) || timeoutMs < 0 || timeoutMs > 600_000)
+        return send(400, { error: '"count" must be a whole number ≥ 1 and "timeoutMs" one from 0 to 600000' });
+      try {
+        await whenHeld(count, timeoutMs);
+      } catch (error) {
+        return send(408, { error: error instanceof Error ? error.message : String(error) });
+      }
       return send(200, state());
     }
     if (request.method === "DELETE" && path === "/counts") {
@@ -228,6 +326,7 @@ export async function startFaultProxy(options: { target: string; port?: number }
   const state = (): FaultProxyState => ({
     rules: active.map((entry) => entry.rule),
     counts: structuredClone(counts),
+    held: held.size,
   });
 
   const server = createServer((request, response) => {
@@ -248,6 +347,15 @@ export async function startFaultProxy(options: { target: string; port?: number }
       response.on("close", () => clearTimeout(timer));
       return;
     }
+    if (fault.kind === "hold") {
+      const open = () => forward(request, response);
+      held.add(open);
+      // A client that gives up while held is no longer held.
+      response.on("close", () => held.delete(open));
+      for (const waiter of [...heldWaiters]) waiter();
+      return;
+    }
+    if (fault.kind === "unprocessed") return answerUnprocessed(request, response, operation);
     // Read the request to its end first: the failure comes from the server, after the client sent it.
     request.resume();
     request.on("end", () => {
@@ -272,13 +380,17 @@ export async function startFaultProxy(options: { target: string; port?: number }
     setFaults: async (rules) => setFaults(checkFaultRules(rules)),
     clearFaults: async () => {
       active = [];
+      release();
     },
+    release: async () => release(),
+    whenHeld,
     state: async () => state(),
     resetCounts: async () => {
       counts = {};
     },
     close: () =>
       new Promise<void>((resolve) => {
+        held.clear();
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
@@ -287,18 +399,25 @@ export async function startFaultProxy(options: { target: string; port?: number }
 
 /** The control API of a proxy running in another process, from its `controlUrl`. */
 export function faultProxyClient(controlUrl: string): FaultControl {
-  const call = async (method: string, path: string, body?: unknown): Promise<FaultProxyState> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<FaultProxyState & { released?: number }> => {
     const response = await fetch(`${controlUrl}${path}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
     });
-    const answer = (await response.json()) as FaultProxyState & { error?: string };
+    const answer = (await response.json()) as FaultProxyState & { error?: string; released?: number };
     if (!response.ok) throw new FaultRuleError(answer.error ?? `fault proxy answered ${response.status}`);
     return answer;
   };
   return {
     setFaults: async (rules) => void (await call("PUT", "/faults", rules)),
     clearFaults: async () => void (await call("DELETE", "/faults")),
+    release: async () => (await call("POST", "/release")).released ?? 0,
+    whenHeld: async (count = 1, timeoutMs = 30_000) =>
+      void (await call("GET", `/held?count=${count}&timeoutMs=${timeoutMs}`)),
     state: () => call("GET", ""),
     resetCounts: async () => void (await call("DELETE", "/counts")),
   };

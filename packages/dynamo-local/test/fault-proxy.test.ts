@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
   CreateTableCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -138,16 +140,27 @@ describe("fault proxy", () => {
     assert.equal((await scan()).Count, 3);
   });
 
-  it("delays requests: a later, undelayed request answers first", async () => {
-    await proxy.setFaults([{ operation: "GetItem", fault: { kind: "latency", ms: 400 } }]);
+  it("delays requests by at least the latency, and answers them in full", async () => {
+    await proxy.setFaults([{ operation: "GetItem", fault: { kind: "latency", ms: 200 } }]);
+    const started = performance.now();
+    const item = await client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: "a" } } }));
+    // A lower bound only: the proxy waits at least that long; a busy machine may add to it.
+    assert.ok(performance.now() - started >= 195, "answered no sooner than the latency (less timer rounding)");
+    assert.equal(item.Item?.id?.S, "a");
+    assert.deepEqual((await proxy.state()).counts.GetItem, { received: 1, faulted: 1 });
+  });
+
+  it("a held request does not stop a later one: the later answers first, by construction", async () => {
+    await proxy.setFaults([{ operation: "GetItem", fault: { kind: "hold" } }]);
     const order: string[] = [];
     const slow = client
       .send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: "a" } } }))
       .then(() => order.push("GetItem"));
-    const fast = scan().then(() => order.push("Scan"));
-    await Promise.all([slow, fast]);
+    await proxy.whenHeld(1);
+    await scan().then(() => order.push("Scan"));
+    await proxy.release();
+    await slow;
     assert.deepEqual(order, ["Scan", "GetItem"]);
-    assert.deepEqual((await proxy.state()).counts.GetItem, { received: 1, faulted: 1 });
   });
 
   it("is controlled over HTTP from another process", async () => {
@@ -167,7 +180,70 @@ describe("fault proxy", () => {
     assert.deepEqual((await control.state()).counts.Scan, { received: 3, faulted: 1 });
     await control.resetCounts();
     await control.clearFaults();
-    assert.deepEqual(await control.state(), { rules: [], counts: {} });
+    assert.deepEqual(await control.state(), { rules: [], counts: {}, held: 0 });
+  });
+
+  it("holds a request until it is released: the answer cannot come before the release", async () => {
+    const control = faultProxyClient(proxy.controlUrl);
+    await control.setFaults([{ operation: "Scan", after: 1, times: 1, fault: { kind: "hold" } }]);
+    assert.equal((await scan()).Count, 3, "the first Scan passes");
+    let answered = false;
+    const heldScan = scan().then((result) => {
+      answered = true;
+      return result;
+    });
+    await control.whenHeld(1);
+    assert.equal((await control.state()).held, 1);
+    // The gate, not the clock: the held Scan is unanswered until released, however long that is.
+    assert.equal(answered, false);
+    assert.equal(await control.release(), 1);
+    assert.equal((await heldScan).Count, 3);
+    assert.equal((await control.state()).held, 0);
+    assert.deepEqual((await control.state()).counts.Scan, { received: 2, faulted: 1 });
+  });
+
+  it("clearFaults releases what is held; whenHeld gives up after its timeout", async () => {
+    const control = faultProxyClient(proxy.controlUrl);
+    await assert.rejects(control.whenHeld(1, 50), (error: Error) => {
+      assert.ok(error instanceof FaultRuleError);
+      assert.match(error.message, /no 1 request\(s\) held within 50 ms/);
+      return true;
+    });
+    await proxy.setFaults([{ operation: "Scan", fault: { kind: "hold" } }]);
+    const both = Promise.all([scan(), scan()]);
+    await proxy.whenHeld(2);
+    await proxy.clearFaults();
+    assert.deepEqual(
+      (await both).map((result) => result.Count),
+      [3, 3],
+    );
+  });
+
+  it("answers a BatchWriteItem with every item unprocessed and writes nothing", async () => {
+    await proxy.setFaults([{ operation: "BatchWriteItem", times: 1, fault: { kind: "unprocessed" } }]);
+    const RequestItems = {
+      [TABLE]: [{ PutRequest: { Item: { id: { S: "d" } } } }, { PutRequest: { Item: { id: { S: "e" } } } }],
+    };
+    const first = await client.send(new BatchWriteItemCommand({ RequestItems }));
+    assert.deepEqual(first.UnprocessedItems, RequestItems);
+    assert.equal((await scan()).Count, 3, "nothing was written");
+    // The next one goes through: the caller's retry of the unprocessed items is what writes them.
+    const second = await client.send(new BatchWriteItemCommand({ RequestItems: first.UnprocessedItems! }));
+    assert.deepEqual(second.UnprocessedItems, {});
+    assert.equal((await scan()).Count, 5);
+    await client.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [TABLE]: ["d", "e"].map((id) => ({ DeleteRequest: { Key: { id: { S: id } } } })) },
+      }),
+    );
+  });
+
+  it("answers a BatchGetItem with every key unprocessed", async () => {
+    await proxy.setFaults([{ operation: "BatchGetItem", fault: { kind: "unprocessed" } }]);
+    const RequestItems = { [TABLE]: { Keys: [{ id: { S: "a" } }] } };
+    const result = await client.send(new BatchGetItemCommand({ RequestItems }));
+    assert.deepEqual(result.UnprocessedKeys, RequestItems);
+    assert.deepEqual(result.Responses, {});
   });
 
   it("refuses a malformed rule with a message naming it", async () => {
@@ -178,5 +254,8 @@ describe("fault proxy", () => {
       return true;
     });
     await assert.rejects(proxy.setFaults([{ fault: { kind: "latency", ms: -1 } }]), FaultRuleError);
+    await assert.rejects(proxy.setFaults([{ operation: "Scan", fault: { kind: "unprocessed" } }]), {
+      message: /rule 0: "unprocessed" needs "operation": BatchWriteItem or BatchGetItem/,
+    });
   });
 });

@@ -54,6 +54,10 @@ export class FunctionUrlServer {
   private readonly counters = { invocations: 0, cold: 0, warm: 0, throttled: 0, errors: 0, timeouts: 0, assets: 0 };
   private readonly assets: AssetDirectory | null;
   private closing = false;
+  /** Callers of whenIdle, checked whenever an environment changes. */
+  private readonly idleWaiters = new Set<() => void>();
+  /** Requests between asking for an environment and handing it their invocation (or giving up). */
+  private dispatching = 0;
   /** Stands in for the `<url-id>` of `https://<url-id>.lambda-url.<region>.on.aws`. */
   private readonly urlId = randomBytes(16).toString("hex");
   readonly url: string;
@@ -114,6 +118,33 @@ export class FunctionUrlServer {
     return pids;
   }
 
+  /**
+   * Resolves once no invocation is running and no request is waiting for an environment: every request handed to
+   * the function so far has finished, including those whose client left (the function is not told,
+   * and runs on). Resolves at once when that is so now. Tests wait on it instead of on quiet time.
+   */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.isIdle()) return;
+        this.idleWaiters.delete(check);
+        resolve();
+      };
+      this.idleWaiters.add(check);
+      check();
+    });
+  }
+
+  private isIdle(): boolean {
+    if (this.dispatching > 0) return false;
+    for (const env of this.environments) if (env.hasInvocation) return false;
+    return true;
+  }
+
+  private notifyIdleWaiters(): void {
+    for (const check of [...this.idleWaiters]) check();
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -169,7 +200,7 @@ export class FunctionUrlServer {
       return;
     }
 
-    const acquired = await this.acquireEnvironment();
+    const acquired = await this.dispatch();
     if (!acquired) {
       // Beyond the reserved concurrency Lambda throttles (docs/lambda-streaming.md §2).
       this.counters.throttled += 1;
@@ -296,7 +327,7 @@ export class FunctionUrlServer {
       return;
     }
 
-    const acquired = await this.acquireEnvironment();
+    const acquired = await this.dispatch();
     if (!acquired) {
       this.counters.throttled += 1;
       refuse(429, "TooManyRequestsException", "Rate Exceeded.", {
@@ -324,11 +355,33 @@ export class FunctionUrlServer {
     );
   }
 
+  /** acquireEnvironment, counted as dispatching (not idle) until runInvocation or a refusal. */
+  private async dispatch(): Promise<{ env: ExecutionEnvironment; cold: boolean } | null> {
+    this.dispatching += 1;
+    try {
+      const acquired = await this.acquireEnvironment();
+      if (acquired) return acquired;
+    } catch (error) {
+      this.endDispatch();
+      throw error;
+    }
+    this.endDispatch();
+    return null;
+  }
+
+  private endDispatch(): void {
+    this.dispatching -= 1;
+    this.notifyIdleWaiters();
+  }
+
   private runInvocation(env: ExecutionEnvironment, event: unknown, sink: InvocationSink, requestId: string): void {
     try {
       env.invoke(event, sink, requestId);
     } catch (error) {
       sink.fail({ kind: "crash", detail: (error as Error).message });
+    } finally {
+      // The environment has the invocation now (or it failed): it counts as busy from here.
+      this.endDispatch();
     }
   }
 
@@ -366,9 +419,10 @@ export class FunctionUrlServer {
     if (env.state === "dead") {
       // A crashed or timed-out environment is dropped; the next request gets a new one.
       this.environments.delete(env);
-      return;
+    } else if (!env.hasInvocation && this.environments.has(env)) {
+      this.idle.push(env);
     }
-    if (!env.hasInvocation && this.environments.has(env)) this.idle.push(env);
+    this.notifyIdleWaiters();
   }
 }
 

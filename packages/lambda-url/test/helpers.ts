@@ -78,3 +78,52 @@ export function logCollector(): { lines: string[]; log: (line: string) => void }
   const lines: string[] = [];
   return { lines, log: (line) => lines.push(line) };
 }
+
+/**
+ * A gate for fixtures that wait on it (`?gate=URL`): each GET is held until `open()`. `arrived(n)`
+ * resolves once n requests are waiting, i.e. n functions are running and blocked on it.
+ */
+export interface Gate {
+  url: string;
+  arrived(count: number): Promise<void>;
+  open(): void;
+  close(): Promise<void>;
+}
+
+export async function startGate(): Promise<Gate> {
+  let opened = false;
+  const waiting: http.ServerResponse[] = [];
+  const watchers = new Set<() => void>();
+  const server = http.createServer((_req, res) => {
+    if (opened) {
+      res.end("open");
+      return;
+    }
+    waiting.push(res);
+    for (const watch of [...watchers]) watch();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as import("node:net").AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    arrived: (count) =>
+      new Promise<void>((resolve) => {
+        const watch = () => {
+          if (waiting.length < count) return;
+          watchers.delete(watch);
+          resolve();
+        };
+        watchers.add(watch);
+        watch();
+      }),
+    open: () => {
+      opened = true;
+      for (const res of waiting.splice(0)) res.end("open");
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

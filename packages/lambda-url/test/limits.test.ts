@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { FunctionUrlServer, PAYLOAD_LIMIT_BYTES } from "../src/index.ts";
-import { fixture, logCollector, request } from "./helpers.ts";
+import { fixture, logCollector, request, startGate } from "./helpers.ts";
 
 describe("Lambda limits", () => {
   const logs = logCollector();
@@ -35,40 +35,55 @@ describe("Lambda limits", () => {
       assert.equal(res.body.length, total);
       return { elapsed: performance.now() - t0, firstByte };
     };
-    const fast = await timed(unthrottled.url);
+    await timed(unthrottled.url);
     const slow = await timed(throttled.url);
     const expectedMs = ((total - burstBytes) / bytesPerSecond) * 1000;
-    // Generous margins: the rate is what matters, not the machine's speed.
-    assert.ok(slow.elapsed >= expectedMs * 0.8, `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`);
+    // Lower bounds only, which no slow machine can break: the bytes beyond the burst cannot come
+    // faster than the rate allows, and that time is spent in the body, after its first byte (the
+    // burst is not what waits). How close to the rate it stays is the bench's to measure.
     assert.ok(
-      slow.elapsed <= expectedMs * 3 + fast.elapsed,
-      `throttled took ${slow.elapsed} ms, expected about ${expectedMs} ms`,
+      slow.elapsed >= expectedMs * 0.95,
+      `throttled took ${slow.elapsed} ms, at least ${expectedMs} ms expected`,
     );
-    // The burst is not held back: the first bytes come long before the end.
-    assert.ok(slow.firstByte < slow.elapsed / 2, `first byte at ${slow.firstByte} ms of ${slow.elapsed} ms`);
+    assert.ok(
+      slow.elapsed - slow.firstByte >= expectedMs * 0.95,
+      `the body took ${slow.elapsed - slow.firstByte} ms after its first byte, at least ${expectedMs} ms expected`,
+    );
   });
 
   test("reserved concurrency: beyond N busy environments, 429 TooManyRequestsException", async () => {
     const server = await start({ handler: fixture("streaming.slow"), concurrency: 2 });
-    const results = await Promise.all([1, 2, 3].map(() => request(`${server.url}/?ms=1500`)));
-    const statuses = results.map((res) => res.status).sort();
-    assert.deepEqual(statuses, [200, 200, 429]);
-    const throttled = results.find((res) => res.status === 429);
-    assert.equal(throttled?.headers["x-amzn-errortype"], "TooManyRequestsException");
-    assert.deepEqual(JSON.parse(throttled?.body.toString() ?? "{}"), { Message: "Rate Exceeded.", Type: "User" });
-    const pids = new Set(results.filter((res) => res.status === 200).map((res) => res.body.toString()));
-    assert.equal(pids.size, 2, "two environments, one invocation each");
+    // Two functions block on the gate; a third request while they do must be refused, however long
+    // the machine takes to get there.
+    const gate = await startGate();
+    try {
+      const running = [1, 2].map(() => request(`${server.url}/?gate=${encodeURIComponent(gate.url)}`));
+      await gate.arrived(2);
+      const throttled = await request(`${server.url}/?ms=0`);
+      gate.open();
+      const results = [...(await Promise.all(running)), throttled];
+      assert.deepEqual(
+        results.map((res) => res.status),
+        [200, 200, 429],
+      );
+      assert.equal(throttled.headers["x-amzn-errortype"], "TooManyRequestsException");
+      assert.deepEqual(JSON.parse(throttled.body.toString()), { Message: "Rate Exceeded.", Type: "User" });
+      const pids = new Set(results.filter((res) => res.status === 200).map((res) => res.body.toString()));
+      assert.equal(pids.size, 2, "two environments, one invocation each");
 
-    // Cold then warm: the next requests reuse those environments.
-    const warm = await request(`${server.url}/?ms=0`);
-    assert.ok(pids.has(warm.body.toString()), "served by a warm environment");
-    const stats = server.stats();
-    assert.equal(stats.cold, 2);
-    assert.equal(stats.warm, 1);
-    assert.equal(stats.throttled, 1);
-    assert.equal(stats.environments, 2);
-    assert.deepEqual(new Set(server.pids().map(String)), pids);
-    assert.ok(logs.lines.some((line) => / GET \/ 200 \d+B \d+ms warm$/.test(line)));
+      // Cold then warm: the next requests reuse those environments.
+      const warm = await request(`${server.url}/?ms=0`);
+      assert.ok(pids.has(warm.body.toString()), "served by a warm environment");
+      const stats = server.stats();
+      assert.equal(stats.cold, 2);
+      assert.equal(stats.warm, 1);
+      assert.equal(stats.throttled, 1);
+      assert.equal(stats.environments, 2);
+      assert.deepEqual(new Set(server.pids().map(String)), pids);
+      assert.ok(logs.lines.some((line) => / GET \/ 200 \d+B \d+ms warm$/.test(line)));
+    } finally {
+      await gate.close();
+    }
   });
 
   test("a streamed response beyond maxResponseBytes is cut off; the next request is served", async () => {

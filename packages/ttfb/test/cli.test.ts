@@ -16,9 +16,15 @@ interface CliResult {
   stderr: string;
 }
 
+/**
+ * A guard against a CLI that never exits, not a speed limit: starting Node with tsx's loader took up
+ * to 7 s on a loaded 2-core machine, and a 20 s guard then killed healthy runs.
+ */
+const CLI_GUARD_MS = 180_000;
+
 function runCli(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { timeout: CLI_GUARD_MS }, (error, stdout, stderr) => {
       const code = error && typeof error.code === "number" ? error.code : error ? -1 : 0;
       resolve({ code, stdout, stderr });
     });
