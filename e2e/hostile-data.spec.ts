@@ -4,6 +4,7 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
+import { NO_TABLE_WRITES } from "../harness/e2e-skips/skips";
 import { bikeRowIds } from "../harness/server-html";
 import { readConfig } from "../lib/config";
 import { createDocumentClient } from "../lib/dynamo";
@@ -15,10 +16,7 @@ const TOTAL = EXPECTED_BIKES + HOSTILE_ITEMS.length;
 const idOf = (item: Record<string, unknown>) => String(item.id);
 
 test.describe.configure({ mode: "serial" });
-test.skip(
-  !endpoint,
-  "writes items into the table, which only the local stack's DynamoDB allows (BASE_URL points at a running site)",
-);
+test.skip(!endpoint, NO_TABLE_WRITES);
 
 async function writeItems(kind: "PutRequest" | "DeleteRequest"): Promise<void> {
   const client = createDocumentClient({ endpoint, region: readConfig().region });
